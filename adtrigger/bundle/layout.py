@@ -23,9 +23,12 @@ ROW_CLASS = (CLASS_MET,) + (CLASS_EGAMMA,) * N_EGAMMA + (CLASS_MUON,) * N_MUON +
 PARTICLES_NAMES = (b"Pt", b"Eta", b"Phi", b"Class")
 PARTICLES_CLASSES = (b"MET_class_1", b"Four_Ele_class_2", b"Four_Mu_class_3", b"Ten_Jet_class_4")
 
-ROW_LABELS = ("MET",) + tuple(f"egamma{i}" for i in range(N_EGAMMA)) + tuple(
-    f"muon{i}" for i in range(N_MUON)
-) + tuple(f"jet{i}" for i in range(N_JET))
+ROW_LABELS = (
+    ("MET",)
+    + tuple(f"egamma{i}" for i in range(N_EGAMMA))
+    + tuple(f"muon{i}" for i in range(N_MUON))
+    + tuple(f"jet{i}" for i in range(N_JET))
+)
 L1_INPUT_NAMES = tuple(f"{row}_{q}" for row in ROW_LABELS for q in ("pt", "eta", "phi"))
 
 # The 21 "l+X" HLT features of seed-004 (see ../shared/FACTS.md), in this order.

@@ -86,9 +86,7 @@ def concatenate(samples: list[EventSample], manifest: dict[str, Any] | None = No
     has_hlt = all(s.hlt is not None for s in samples)
     return EventSample(
         particles=np.concatenate([s.particles for s in samples]) if samples else np.zeros((0, N_OBJECTS, 3)),
-        process=np.concatenate([r[s.process] for r, s in zip(remap, samples, strict=True)])
-        if samples
-        else np.zeros(0),
+        process=np.concatenate([r[s.process] for r, s in zip(remap, samples, strict=True)]) if samples else np.zeros(0),
         process_names=tuple(names),
         weight=np.concatenate([s.weight for s in samples]) if samples else np.zeros(0),
         event_id=np.concatenate([s.event_id for s in samples]) if samples else np.zeros(0),

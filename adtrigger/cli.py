@@ -1,0 +1,136 @@
+"""The ``adtrigger`` command line: one subcommand per job, each importing its part lazily.
+
+Lazy imports keep ``adtrigger --help`` instant and keep heavy stacks (Pythia, torch) out of jobs that do not
+need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="adtrigger",
+    help="Trigger anomaly detection: SM streams, quantized VAEs, thresholds, ONNX and FPGA firmware.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise (status 2)."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="output file: .h5 (public layout) or .parquet")],
+    process: Annotated[
+        str | None, typer.Option("--process", "-p", help="built-in process: W, Z, ttbar, QCD, A4l, LQ, h0, hplus")
+    ] = None,
+    card: Annotated[Path | None, typer.Option("--card", help="a Pythia command file to use as the process")] = None,
+    name: Annotated[str | None, typer.Option(help="process name for --card (default: the card's file stem)")] = None,
+    events: Annotated[int, typer.Option("--events", "-n", help="preselected events to write")] = 1000,
+    seed: Annotated[int, typer.Option(help="run seed; shard i uses Pythia seed seed*1000+i+1")] = 1,
+    shard_events: Annotated[int, typer.Option(help="preselected events per shard")] = 2000,
+    workers: Annotated[int | None, typer.Option(help="local Dask workers (default: all cores)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Generate preselected events of one process with Pythia 8 (13 TeV) as L1 objects and HLT features."""
+    from training.stream.cards import CardError, builtin_card, load_card
+    from training.stream.generator import generate_to_file
+    from training.stream.io import StreamFormatError, check_output_suffix
+
+    if (process is None) == (card is None):
+        raise _fail("give exactly one of --process or --card")
+    try:
+        check_output_suffix(out)
+        the_card = builtin_card(process) if process is not None else load_card(card, name)
+        sample = generate_to_file(
+            the_card, events, seed, out, force=force, shard_events=shard_events, workers=workers,
+            scheduler=scheduler, show_progress=not quiet,
+        )  # fmt: skip
+    except (CardError, StreamFormatError, FileExistsError, ValueError) as err:
+        raise _fail(str(err)) from None
+    m = sample.manifest
+    typer.echo(
+        f"{out}: {len(sample)} {m['process']} events from {m['n_generated']} generated "
+        f"(pass {m['pass_fraction']:.4g}), sigma_gen {m['sigma_gen_pb']:.4g} pb, "
+        f"{sum(m['generation_seconds']):.1f} s of generation"
+    )
+
+
+@app.command()
+def cocktail(
+    files: Annotated[list[Path], typer.Argument(help="one event file per SM process")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output file (.h5 or .parquet)")],
+    by: Annotated[str, typer.Option(help="'fractions' (seed-004's, default) or 'xsec' (Pythia's sigma)")] = "fractions",
+    force: Annotated[bool, typer.Option("--force")] = False,
+) -> None:
+    """Mix per-process files into one weighted SM stream and print its process fractions."""
+    from training.stream.cocktail import mix, sigma_pass_pb
+    from training.stream.io import StreamFormatError, read_events, write_events
+    from training.stream.summary import shares_table
+
+    try:
+        if out.exists() and not force:
+            raise FileExistsError(f"{out} exists; use --force to overwrite")
+        parts = [read_events(f) for f in files]
+        sp = {p.process_names[0]: sigma_pass_pb(p) for p in parts}
+        mixed = mix(parts, by=by)
+        write_events(mixed, out, force=force)
+    except (StreamFormatError, FileExistsError, FileNotFoundError, ValueError) as err:
+        raise _fail(str(err)) from None
+    typer.echo(shares_table(mixed, {k: v for k, v in sp.items() if v is not None}))
+    typer.echo(f"wrote {out}: {len(mixed)} events")
+
+
+@app.command()
+def summary(
+    files: Annotated[list[Path], typer.Argument(help="event files (.h5 public layout or .parquet)")],
+    plot: Annotated[Path | None, typer.Option(help="write distributions per process to this PNG")] = None,
+) -> None:
+    """Print physics sanity numbers per file (object counts, Z peak, W transverse mass) and plot them."""
+    from training.stream.io import StreamFormatError, read_events
+    from training.stream.summary import plot_distributions, summary_table
+
+    try:
+        samples = [read_events(f) for f in files]
+    except (StreamFormatError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    typer.echo(summary_table(samples))
+    if plot is not None:
+        plot_distributions(samples, plot)
+        typer.echo(f"wrote {plot}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="run directory")] = Path("runs/demo"),
+    scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 1.0,
+    seed: Annotated[int, typer.Option(help="run seed")] = 1,
+    workers: Annotated[int | None, typer.Option(help="local Dask workers (default: all cores)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite a previous run")] = False,
+) -> None:
+    """The main job on the embedded default: a small SM stream and the four signals, summarised."""
+    from training.stream.demo import run_demo
+
+    try:
+        run_demo(out, scale=scale, seed=seed, workers=workers, force=force)
+    except (FileExistsError, ValueError) as err:
+        raise _fail(str(err)) from None
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
