@@ -46,12 +46,12 @@ def generate(
     """Generate preselected events of one process with Pythia 8 (13 TeV) as L1 objects and HLT features."""
     from training.stream.cards import CardError, builtin_card, load_card
     from training.stream.generator import generate_to_file
-    from training.stream.io import StreamFormatError, check_output_suffix
+    from training.stream.io import StreamFormatError, event_format
 
     if (process is None) == (card is None):
         raise _fail("give exactly one of --process or --card")
     try:
-        check_output_suffix(out)
+        event_format(out)
         the_card = builtin_card(process) if process is not None else load_card(card, name)
         sample = generate_to_file(
             the_card, events, seed, out, force=force, shard_events=shard_events, workers=workers,

@@ -127,7 +127,9 @@ def test_cli_generate_writes_public_layout_and_refuses_bad_input(tmp_path):
     assert unknown.exit_code == 2 and "unknown process" in unknown.output
     assert not (tmp_path / "x.h5").exists()
 
-    missing_card = runner.invoke(app, ["generate", "--card", str(tmp_path / "nope.cmnd"), "--out", str(tmp_path / "y.h5")])
+    missing_card = runner.invoke(
+        app, ["generate", "--card", str(tmp_path / "nope.cmnd"), "--out", str(tmp_path / "y.h5")]
+    )
     assert missing_card.exit_code == 2 and "cannot read card" in missing_card.output
 
     bad_suffix = runner.invoke(app, ["generate", "-p", "Z", "--out", str(tmp_path / "z.csv")])

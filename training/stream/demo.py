@@ -25,9 +25,7 @@ DEFAULT_EVENTS = {
 }
 
 
-def run_demo(
-    out: Path, *, scale: float = 1.0, seed: int = 1, workers: int | None = None, force: bool = False
-) -> Path:
+def run_demo(out: Path, *, scale: float = 1.0, seed: int = 1, workers: int | None = None, force: bool = False) -> Path:
     """Generate, mix and summarise; returns the path of the markdown summary."""
     out = Path(out)
     report = out / "events.md"

@@ -27,6 +27,28 @@ import numpy as np
 from adtrigger.bundle.layout import EGAMMA_ROWS, JET_ROWS, MUON_ROWS, N_HLT_FEATURES, N_OBJECTS
 
 
+def _silence_fastjet_banner() -> None:
+    """FastJet prints its banner to stdout once per process; print it into /dev/null instead.
+
+    (FastJet: Cacciari, Salam, Soyez, EPJC 72 (2012) 1896, cited in docs/events.md.)
+    """
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            fastjet._swig.ClusterSequence.print_banner()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_silence_fastjet_banner()
+
+
 @dataclass(frozen=True)
 class RecoParams:
     """Every reconstruction parameter, recorded in each file's manifest."""

@@ -282,7 +282,7 @@ def read_parquet(path: str | os.PathLike[str], max_events: int | None = None) ->
 # ---------------------------------------------------------------- dispatch
 
 
-def _kind(path: str | os.PathLike[str]) -> str:
+def event_format(path: str | os.PathLike[str]) -> str:
     """'h5' or 'parquet' from the suffix, else StreamFormatError."""
     suffix = Path(path).suffix.lower()
     if suffix in H5_SUFFIXES:
@@ -296,19 +296,19 @@ def _kind(path: str | os.PathLike[str]) -> str:
 
 def write_events(sample: EventSample, path: str | os.PathLike[str], force: bool = False) -> Path:
     """Write ``sample`` as HDF5 or parquet, chosen by the file suffix."""
-    writer = write_h5 if _kind(path) == "h5" else write_parquet
+    writer = write_h5 if event_format(path) == "h5" else write_parquet
     return writer(sample, path, force=force)
 
 
 def read_events(path: str | os.PathLike[str], max_events: int | None = None) -> EventSample:
     """Read an HDF5 or parquet event file, chosen by the file suffix."""
-    reader = read_h5 if _kind(path) == "h5" else read_parquet
+    reader = read_h5 if event_format(path) == "h5" else read_parquet
     return reader(path, max_events=max_events)
 
 
 def file_summary(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Number of events, process names, HLT presence and manifest keys, without loading the events."""
-    kind = _kind(path)
+    kind = event_format(path)
     path = _existing(path)
     try:
         if kind == "h5":

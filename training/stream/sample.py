@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from adtrigger.bundle.layout import N_HLT_FEATURES, N_OBJECTS, ROW_CLASS
+from adtrigger.bundle.layout import N_HLT_FEATURES, N_L1_INPUTS, N_OBJECTS, ROW_CLASS
 
 
 @dataclass
@@ -54,12 +54,16 @@ class EventSample:
     @property
     def flat(self) -> np.ndarray:
         """(N, 57) float32: the public dataset's flattening."""
-        return self.particles.reshape(len(self), -1)
+        return self.particles.reshape(len(self), N_L1_INPUTS)
 
     def with_class_column(self) -> np.ndarray:
-        """(N, 19, 4) float32 with the class id column of the public layout (0 on empty slots)."""
+        """(N, 19, 4) float32 with the class id column of the public layout.
+
+        Empty object slots get class 0; the MET row always keeps class 1 (refstream-v1 has events whose MET
+        rounds to 0 GeV with class 1, and a read-write round trip must not change them).
+        """
         cls = np.broadcast_to(np.asarray(ROW_CLASS, dtype=np.float32), (len(self), N_OBJECTS)).copy()
-        cls[self.particles[:, :, 0] == 0] = 0
+        cls[:, 1:][self.particles[:, 1:, 0] == 0] = 0
         return np.concatenate([self.particles, cls[:, :, None]], axis=2)
 
     def select(self, mask: np.ndarray) -> EventSample:
