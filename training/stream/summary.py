@@ -51,7 +51,7 @@ def summary_table(samples: list[EventSample]) -> str:
             [
                 name,
                 str(len(p)),
-                f"{w.sum():.4g}",
+                f"{w.sum() ** 2 / (w**2).sum():.0f}" if len(w) else "0",
                 f"{physics.n_jets(p).mean():.2f}",
                 f"{physics.n_objects(p, slice(1, 5)).mean():.2f}",
                 f"{physics.n_objects(p, slice(5, 9)).mean():.2f}",
@@ -61,7 +61,18 @@ def summary_table(samples: list[EventSample]) -> str:
                 f"{np.median(mt):.1f}" if len(mt) else "–",
             ]
         )
-    header = ["process", "events", "Σw", "⟨jets⟩", "⟨e/γ⟩", "⟨μ⟩", "⟨MET⟩ GeV", "ℓℓ pair", "m_ℓℓ peak", "M_T median"]
+    header = [
+        "process",
+        "events",
+        "effective events",
+        "⟨jets⟩",
+        "⟨e/γ⟩",
+        "⟨μ⟩",
+        "⟨MET⟩ GeV",
+        "ℓℓ pair",
+        "m_ℓℓ peak",
+        "M_T median",
+    ]
     return _md(header, rows)
 
 
