@@ -144,3 +144,23 @@ def test_cli_summary_refuses_corrupt_file(tmp_path):
     bad.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\x00" * 100)
     res = runner.invoke(app, ["summary", str(bad)])
     assert res.exit_code == 2 and "corrupt.h5" in res.output
+
+
+def test_cli_cocktail_and_summary(tmp_path, small_events):
+    from training.stream.io import write_events
+
+    files = []
+    for name in ("W_lnu", "Z_ll", "ttbar"):
+        files.append(tmp_path / f"{name}.h5")
+        write_events(small_events[name], files[-1])
+    out = tmp_path / "sm.parquet"
+    res = runner.invoke(app, ["cocktail", *map(str, files), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "seed-004" in res.output and "W_lnu" in res.output
+    mixed = read_events(out)
+    assert len(mixed) == sum(len(small_events[n]) for n in ("W_lnu", "Z_ll", "ttbar"))
+    assert mixed.manifest["kind"] == "cocktail"
+    plot = tmp_path / "sanity.png"
+    res = runner.invoke(app, ["summary", str(out), "--plot", str(plot)])
+    assert res.exit_code == 0, res.output
+    assert "| Z_ll |" in res.output and plot.stat().st_size > 10_000
