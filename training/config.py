@@ -1,0 +1,131 @@
+"""Training configuration as data: a YAML file over defaults, checked strictly (an unknown key is an error).
+
+Paths in the file are relative to the file's own folder, so a config travels with its data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message names the key or file."""
+
+
+@dataclass
+class DataConfig:
+    sm: list[str] = field(default_factory=list)  # single-process SM files (mixed to seed-004) or one cocktail
+    signals: list[str] = field(default_factory=list)
+    split: list[float] = field(default_factory=lambda: [0.6, 0.2, 0.2])
+    max_events: int | None = None  # per file, for quick runs
+
+
+@dataclass
+class ModelConfig:
+    kind: str = "l1_vae"
+    hidden: list[int] = field(default_factory=lambda: [32, 16])
+    latent: int = 8
+    beta: float = 0.8  # weight of the KL term (Govorkova et al. use 0.8)
+    score: str = "mu2"  # mu2 (sum mu^2, AXOL1TL), kl, or rz (sum mu^2 / sigma^2)
+    bw_regularisation: float = 1e-6  # HGQ2 resource (EBOPs) regularisation: LUTs against physics reach
+    free_bits: float = 0.05  # per latent dimension, in nats: guards against posterior collapse
+    kl_warmup_epochs: int = 5
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 40
+    batch_size: int = 1024
+    learning_rate: float = 3e-3
+    patience: int = 6  # early stopping on the validation loss
+    threads: int = 2
+
+
+@dataclass
+class Config:
+    name: str = "l1_vae"
+    seed: int = 1
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    base_dir: str = "."  # where relative paths point (the config file's folder); not read from the file
+
+    def sm_paths(self) -> list[Path]:
+        return [Path(self.base_dir, p) for p in self.data.sm]
+
+    def signal_paths(self) -> list[Path]:
+        return [Path(self.base_dir, p) for p in self.data.signals]
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d.pop("base_dir")
+        return d
+
+
+_SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+_SCORES = ("mu2", "kl", "rz")
+_KINDS = ("l1_vae",)
+
+
+def _fill(cls, values: dict[str, Any], where: str):
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"unknown key {where}{unknown[0]!r}; known in {where.rstrip('.') or 'top'}: {sorted(known)}")
+    return cls(**values)
+
+
+def from_dict(raw: dict[str, Any], base_dir: str | Path = ".") -> Config:
+    """A checked Config from plain data (e.g. parsed YAML)."""
+    if not isinstance(raw, dict):
+        raise ConfigError("a config must be a mapping of keys to values")
+    top = {k: v for k, v in raw.items() if k not in _SECTIONS}
+    sections = {}
+    for key, cls in _SECTIONS.items():
+        value = raw.get(key) or {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a mapping")
+        sections[key] = _fill(cls, value, f"{key}.")
+    if "base_dir" in top:
+        raise ConfigError("unknown key 'base_dir'")
+    cfg = _fill(Config, {**top, **sections}, "")
+    cfg.base_dir = str(base_dir)
+    _check(cfg)
+    return cfg
+
+
+def _check(cfg: Config) -> None:
+    m = cfg.model
+    if m.kind not in _KINDS:
+        raise ConfigError(f"model.kind must be one of {_KINDS}, got {m.kind!r}")
+    if m.score not in _SCORES:
+        raise ConfigError(f"model.score must be one of {_SCORES}, got {m.score!r}")
+    if m.latent < 1 or not m.hidden or min(m.hidden) < 1:
+        raise ConfigError("model.latent and model.hidden must be positive")
+    if m.beta < 0 or m.bw_regularisation < 0 or m.free_bits < 0:
+        raise ConfigError("model.beta, model.bw_regularisation and model.free_bits must be >= 0")
+    if cfg.train.epochs < 1 or cfg.train.batch_size < 1:
+        raise ConfigError("train.epochs and train.batch_size must be positive")
+    if not cfg.data.sm:
+        raise ConfigError("data.sm lists no SM files")
+    for key, paths in (("data.sm", cfg.sm_paths()), ("data.signals", cfg.signal_paths())):
+        for i, p in enumerate(paths):
+            if not p.is_file():
+                raise ConfigError(f"{key}[{i}]: data file not found: {p}")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a YAML config; relative data paths are taken from the file's folder."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"cannot read config {path}: {err}") from None
+    return from_dict(raw or {}, base_dir=path.parent)
