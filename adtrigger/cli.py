@@ -112,6 +112,48 @@ def summary(
 
 
 @app.command()
+def train(
+    config: Annotated[Path, typer.Argument(help="YAML config: data, model, beta, bit-width knob, epochs, seed")],
+    models_dir: Annotated[Path, typer.Option(help="where model directories go")] = Path("models"),
+    force: Annotated[bool, typer.Option("--force", help="replace an existing model directory")] = False,
+) -> None:
+    """Train a quantized L1 VAE (HGQ2, quantization-aware) into models/<name>/."""
+    from training.config import ConfigError
+    from training.pipeline import read_record
+    from training.pipeline import train as run_train
+    from training.stream.io import StreamFormatError
+
+    try:
+        out = run_train(config, models_dir, force=force)
+    except (ConfigError, StreamFormatError, FileExistsError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    rec = read_record(out)
+    typer.echo(
+        f"{out}: {rec['epochs_run']} epochs in {rec['training_seconds']:.0f} s "
+        f"({rec['train_events_per_second']:.0f} events/s), {rec['active_latent_dims']} active latent dims, "
+        f"EBOPs {rec['ebops']}"
+    )
+
+
+@app.command()
+def evaluate(
+    model_dir: Annotated[Path, typer.Argument(help="a trained model directory, models/<name>")],
+    baselines: Annotated[bool, typer.Option(help="also train the AE baseline and the supervised reference")] = True,
+) -> None:
+    """ROC curves, AUC, TPR at FPR 1e-5/1e-4/1e-3 and efficiency at 50 SM events/day, against baselines."""
+    from training.config import ConfigError
+    from training.pipeline import evaluate as run_evaluate
+    from training.stream.io import StreamFormatError
+
+    try:
+        out = run_evaluate(model_dir, baselines=baselines)
+    except (ConfigError, StreamFormatError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    typer.echo((out / "table.md").read_text())
+    typer.echo(f"wrote {out}/metrics.json, roc.png, table.md")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="run directory")] = Path("runs/demo"),
     scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 1.0,

@@ -1,0 +1,183 @@
+"""The train and evaluate jobs: config -> data -> model directory, and model directory -> metrics and plots.
+
+A model directory (``models/<name>/``) holds the trained network, its preprocessing, the training curves and a
+record of the config, data manifest and code version that made it; evaluation adds ``evaluation/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from training.config import Config, from_dict, load_config
+from training.data import Dataset, split_masks
+from training.stream.sample import EventSample
+
+RECORD_FILE = "record.json"
+
+
+def code_version() -> dict[str, Any]:
+    """The package version and, in a git checkout, the commit and whether the tree was dirty."""
+    out: dict[str, Any] = {"adtrigger": metadata.version("adtrigger")}
+    root = Path(__file__).resolve().parents[1]
+    try:
+        out["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=10)
+        out["git_dirty"] = bool(dirty.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        out["git_commit"] = None
+    for pkg in ("keras", "hgq2", "torch", "numpy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def _load_data(cfg: Config) -> Dataset:
+    return Dataset.load(
+        cfg.sm_paths(), cfg.signal_paths(), split=tuple(cfg.data.split), seed=cfg.seed, max_events=cfg.data.max_events
+    )
+
+
+def plot_history(history: dict[str, list[float]], path: Path) -> Path:
+    """Loss, reconstruction and KL per epoch, training and validation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [k for k in ("loss", "recon", "kl") if k in history]
+    fig, axes = plt.subplots(1, len(keys) + 1, figsize=(4 * (len(keys) + 1), 3.4))
+    for ax, k in zip(axes, keys, strict=False):
+        ax.plot(history[k], label="train")
+        if f"val_{k}" in history:
+            ax.plot(history[f"val_{k}"], label="validation")
+        ax.set_title(k)
+        ax.set_xlabel("epoch")
+        ax.legend(fontsize=8)
+    if "ebops" in history:
+        axes[-1].plot(history["ebops"])
+        axes[-1].set_title("EBOPs (HGQ2 resource estimate)")
+        axes[-1].set_xlabel("epoch")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def train(config_path: str | Path, models_dir: str | Path = "models", *, force: bool = False) -> Path:
+    """Train the model a config describes into ``models_dir/<name>/``; written whole or not at all."""
+    cfg = load_config(config_path)
+    out = Path(models_dir) / cfg.name
+    if out.exists() and not force:
+        raise FileExistsError(f"{out} exists; use --force to replace it")
+    import torch
+
+    from training import vae
+
+    torch.set_num_threads(cfg.train.threads)
+    start = time.perf_counter()
+    data = _load_data(cfg)
+    tr, va = data.sm["train"], data.sm["val"]
+    model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
+    seconds = time.perf_counter() - start
+    mu, _ = vae.latent(model, va.flat)
+
+    tmp = out.with_name(f".{out.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        vae.save_model(model, tmp)
+        plot_history(history, tmp / "training.png")
+        record = {
+            "name": cfg.name,
+            "config": cfg.as_dict(),
+            "base_dir": str(Path(cfg.base_dir).resolve()),
+            "data": data.manifest(),
+            "code": code_version(),
+            "training_seconds": seconds,
+            "train_events_per_second": len(tr) * len(history.get("loss", [])) / seconds,
+            "epochs_run": len(history.get("loss", [])),
+            "active_latent_dims": vae.active_latent_dims(mu, weight=va.weight),
+            "ebops": vae.model_ebops(model),
+            "history": history,
+        }
+        (tmp / RECORD_FILE).write_text(json.dumps(record, indent=1, default=str))
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def read_record(model_dir: str | Path) -> dict[str, Any]:
+    """The training record of a model directory."""
+    path = Path(model_dir) / RECORD_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{model_dir}: no {RECORD_FILE}; not a trained model directory")
+    return json.loads(path.read_text())
+
+
+def _halves(sample: EventSample, seed: int) -> tuple[EventSample, EventSample]:
+    """(classifier-training half, evaluation half) of a signal, by event id."""
+    m = split_masks(sample, (0.5, 0.0, 0.5), seed)
+    return sample.select(m["train"]), sample.select(m["test"])
+
+
+def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
+    """Score SM test data and each signal; write metrics.json, roc.png and table.md to ``model_dir/evaluation``."""
+    from training import report, vae
+
+    model_dir = Path(model_dir)
+    record = read_record(model_dir)
+    cfg = from_dict(record["config"], base_dir=record.get("base_dir", "."))
+    import torch
+
+    torch.set_num_threads(cfg.train.threads)
+    model = vae.load_model(model_dir)
+    data = _load_data(cfg)
+    test = data.sm["test"]
+    halves = {name: _halves(s, cfg.seed) for name, s in data.signals.items()}
+    mu, logvar = vae.latent(model, test.flat)
+    primary = f"VAE {cfg.model.score}"
+    sm_scores = {primary: vae.score_from_latent(mu, logvar, cfg.model.score)}
+    sig_scores: dict[str, dict[str, np.ndarray]] = {}
+    for name, (_, ev) in halves.items():
+        m, lv = vae.latent(model, ev.flat)
+        sig_scores[name] = {primary: vae.score_from_latent(m, lv, cfg.model.score)}
+
+    if baselines:
+        from training import baselines as bl
+
+        pre = vae.preprocessing_of(model)
+        tr, va = data.sm["train"], data.sm["val"]
+        ae = bl.train_dense_ae(pre.apply(tr.flat), tr.weight, pre.apply(va.flat), va.weight, seed=cfg.seed)
+        sm_scores["AE (ADC2021)"] = bl.ae_score(ae, pre.apply(test.flat))
+        for name, (fit_half, ev) in halves.items():
+            sig_scores[name]["AE (ADC2021)"] = bl.ae_score(ae, pre.apply(ev.flat))
+            clf = bl.train_classifier(pre.apply(tr.flat), tr.weight, pre.apply(fit_half.flat), seed=cfg.seed)
+            sm_scores[f"supervised@{name}"] = bl.classifier_score(clf, pre.apply(test.flat))
+            sig_scores[name]["supervised"] = bl.classifier_score(clf, pre.apply(ev.flat))
+
+    out = model_dir / "evaluation"
+    out.mkdir(exist_ok=True)
+    metrics = report.evaluate_scores(sm_scores, test.weight, sig_scores)
+    metrics["model"] = record["name"]
+    report.write_metrics(metrics, out / "metrics.json")
+    report.plot_rocs(sm_scores, test.weight, sig_scores, out / "roc.png")
+    tables = [f"# {record['name']}: evaluation", "## TPR at FPR 1e-4", report.markdown_table(metrics, 1e-4)]
+    tables += ["## TPR at FPR 1e-5", report.markdown_table(metrics, 1e-5), "![ROC](roc.png)"]
+    (out / "table.md").write_text("\n\n".join(tables) + "\n")
+    return out
