@@ -14,6 +14,16 @@ an out-of-range event wrap to a small score (FACTS.md); here every data-path and
     QuantizerConfig("kbi", "bias", overflow_mode="SAT", round_mode="RND")                           # biases
     QuantizerConfig("kbi", "weight")  # HGQ2 default: SAT_SYM, RND, 8 bits to start
 
+The input quantizer's integer bits are floored per input (``InputRangeFloor``) so that its range always covers
+the L1 full scale (pT 0..2048 GeV as AXOL1TL's 12-bit hwPt/2, |eta| <= 5, |phi| <= pi) after preprocessing:
+HGQ2 would otherwise learn to clip the SM tails to save bits (after a short training the learned input range
+ended at ~150 GeV of jet pT). On refstream-v1 no SM event exceeds 2^7 scaled units (max 78), so only inputs
+beyond the L1 full scale saturate. Saturation alone does not make the score monotonic: a ReLU network's sum mu^2
+at the clipped corner can be lower than the original event's (13 % of 500 SM events with the leading pTs x 1000,
+measured on a short training). :func:`l1_score` therefore applies an overflow guard, as a trigger does with its
+overflow bits: an event with any input beyond the input quantizer's range gets ``OVERFLOW_SCORE`` (accepted at any
+threshold); :func:`input_overflow` is that condition (one comparator per input in firmware).
+
 With SAT the integer bits ``i`` are trainable (the clip passes a gradient to ``i``) and the fraction bits ``f``
 are trained by HGQ2's surrogate gradient: bit widths are learned per element. The resource regulariser is HGQ2's
 EBOPs term ``beta * EBOPs`` added to the loss by each layer; ``bw_regularisation`` sets that beta for every
@@ -57,13 +67,19 @@ SCORE_KINDS = ("mu2", "kl", "rz")
 MODEL_FILE = "model.keras"
 PREPROCESSING_FILE = "preprocessing.json"
 LOGVAR_CLIP = 10.0
+OVERFLOW_SCORE = float(np.finfo(np.float32).max)  # score of an event with an input beyond the quantizer range
+# The L1 full scale each input must represent without saturating (AXOL1TL: 12-bit hwPt/2 -> 2048 GeV).
+L1_FULL_SCALE = {"pt": (0.0, 2048.0), "eta": (-5.0, 5.0), "phi": (-np.pi, np.pi)}
 
 # ---------------------------------------------------------------- quantizer configurations
 
 
-def input_quantizer_config() -> QuantizerConfig:
-    """The model's input quantizer: per-input fixed point, signed, rounding, saturating."""
-    return QuantizerConfig("kif", "datalane", overflow_mode="SAT", round_mode="RND", i0=4, f0=4)
+def input_quantizer_config(i_floor: np.ndarray | None = None) -> QuantizerConfig:
+    """The model's input quantizer: per-input fixed point, signed, rounding, saturating; integer bits floored
+    per input at ``i_floor`` (see :func:`input_integer_bits_floor`)."""
+    ic = InputRangeFloor(i_floor) if i_floor is not None else None
+    kw = {"ic": ic} if ic is not None else {}
+    return QuantizerConfig("kif", "datalane", overflow_mode="SAT", round_mode="RND", i0=4, f0=4, **kw)
 
 
 def relu_quantizer_config() -> QuantizerConfig:
@@ -79,6 +95,33 @@ def bias_quantizer_config() -> QuantizerConfig:
 def weight_quantizer_config() -> QuantizerConfig:
     """HGQ2's default weight quantizer: per-weight bits, SAT_SYM, RND."""
     return QuantizerConfig("kbi", "weight")
+
+
+def input_integer_bits_floor(pre: Preprocessing) -> np.ndarray:
+    """(n,) minimal integer bits of the input quantizer so the L1 full scale, preprocessed, fits without SAT."""
+    n = pre.n_inputs
+    kinds = ("pt", "eta", "phi") * (n // 3) if n % 3 == 0 else ("pt",) * n
+    lo = np.array([L1_FULL_SCALE[k][0] for k in kinds])
+    hi = np.array([L1_FULL_SCALE[k][1] for k in kinds])
+    extent = np.maximum(np.abs(lo - pre.offset), np.abs(hi - pre.offset)) * pre.scale
+    # max of a signed KIF quantizer is 2^i - 2^-f: one extra integer bit keeps the edge itself in range
+    return np.floor(np.log2(np.maximum(extent, 2.0**-8))) + 1.0
+
+
+@keras.saving.register_keras_serializable(package="adtrigger")
+class InputRangeFloor(keras.constraints.Constraint):
+    """Clip a quantizer's integer bits to [floor (per element), max_value]."""
+
+    def __init__(self, floor, max_value: float = 23.0):
+        self.floor = [float(v) for v in np.asarray(floor).reshape(-1)]
+        self.max_value = float(max_value)
+
+    def __call__(self, w):
+        floor = ops.reshape(ops.convert_to_tensor(np.asarray(self.floor, np.float32), dtype=w.dtype), ops.shape(w))
+        return ops.minimum(ops.maximum(w, floor), self.max_value)
+
+    def get_config(self):
+        return {"floor": self.floor, "max_value": self.max_value}
 
 
 def _qdense(units: int, *, name: str, iq: QuantizerConfig, activation: str | None, bw_regularisation: float) -> QDense:
@@ -272,7 +315,8 @@ def build_l1_vae(
         raise ValueError("the encoder needs at least one hidden layer and one latent dimension")
     inp = keras.Input((n_inputs,), name="l1_inputs")
     h = L1Preprocess(pre.offset, pre.shift, name="preprocess")(inp)
-    iq = input_quantizer_config()
+    i_floor = input_integer_bits_floor(pre)
+    iq = input_quantizer_config(i_floor)
     for i, units in enumerate(hidden):
         h = _qdense(units, name=f"enc_{i}", iq=iq, activation="relu", bw_regularisation=bw_regularisation)(h)
         iq = relu_quantizer_config()
@@ -284,7 +328,7 @@ def build_l1_vae(
     d = z
     for i, units in enumerate(reversed(hidden)):
         if quantized_decoder:
-            conf = input_quantizer_config() if i == 0 else relu_quantizer_config()
+            conf = input_quantizer_config() if i == 0 else relu_quantizer_config()  # latent z in, no floor
             d = _qdense(units, name=f"dec_{i}", iq=conf, activation="relu", bw_regularisation=bw_regularisation)(d)
         else:
             d = keras.layers.Dense(units, activation="relu", name=f"dec_{i}")(d)
@@ -295,6 +339,8 @@ def build_l1_vae(
         rec = keras.layers.Dense(n_inputs, name="reconstruction")(d)
     out = keras.layers.Concatenate(name="vae_outputs")([rec, mu, logvar])
     model = keras.Model(inp, out, name="l1_vae")
+    q_in = model.get_layer("enc_0").iq.quantizer  # start at the floor (the constraint acts after each step)
+    q_in._i.assign(ops.maximum(q_in._i, ops.reshape(ops.convert_to_tensor(i_floor, "float32"), q_in._i.shape)))
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=VAELoss(pre, latent, beta, free_bits),
@@ -350,10 +396,33 @@ def latent(model: keras.Model, x: np.ndarray, batch_size: int = 16384) -> tuple[
     return np.asarray(mu), np.asarray(logvar)
 
 
-def l1_score(model: keras.Model, x: np.ndarray, kind: str = "mu2", batch_size: int = 16384) -> np.ndarray:
-    """(N,) anomaly score of raw L1 inputs from the encoder alone."""
+def input_range(model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+    """(min, max) per preprocessed input, (n,) each: what the input quantizer represents without saturating."""
+    q = model.get_layer("enc_0").iq.quantizer
+    n = model.input_shape[-1]
+    lo = np.broadcast_to(ops.convert_to_numpy(q.min).reshape(-1), (n,))
+    hi = np.broadcast_to(ops.convert_to_numpy(q.max).reshape(-1), (n,))
+    return lo.astype(np.float64), hi.astype(np.float64)
+
+
+def input_overflow(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """(N,) bool: an input of the raw event lies beyond the input quantizer's range (it would saturate)."""
+    xs = preprocessing_of(model).apply(x).astype(np.float64)
+    lo, hi = input_range(model)
+    return ((xs > hi) | (xs < lo)).any(axis=1)
+
+
+def l1_score(
+    model: keras.Model, x: np.ndarray, kind: str = "mu2", batch_size: int = 16384, overflow_guard: bool = True
+) -> np.ndarray:
+    """(N,) anomaly score of raw L1 inputs from the encoder alone; with ``overflow_guard`` an event with an input
+    beyond the input quantizer's range scores ``OVERFLOW_SCORE`` (see the module docstring)."""
+    x = np.asarray(x, dtype=np.float32)
     mu, logvar = latent(model, x, batch_size)
-    return score_from_latent(mu, logvar, kind)
+    score = score_from_latent(mu, logvar, kind)
+    if overflow_guard:
+        score[input_overflow(model, x)] = OVERFLOW_SCORE
+    return score
 
 
 def active_latent_dims(mu: np.ndarray, floor: float = 1e-2, weight: np.ndarray | None = None) -> int:
