@@ -15,8 +15,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from training.config import Config, from_dict, load_config
 from training.data import Dataset, split_masks
 from training.stream.sample import EventSample
@@ -150,13 +148,9 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     data = _load_data(cfg)
     test = data.sm["test"]
     halves = {name: _halves(s, cfg.seed) for name, s in data.signals.items()}
-    mu, logvar = vae.latent(model, test.flat)
     primary = f"VAE {cfg.model.score}"
-    sm_scores = {primary: vae.score_from_latent(mu, logvar, cfg.model.score)}
-    sig_scores: dict[str, dict[str, np.ndarray]] = {}
-    for name, (_, ev) in halves.items():
-        m, lv = vae.latent(model, ev.flat)
-        sig_scores[name] = {primary: vae.score_from_latent(m, lv, cfg.model.score)}
+    sm_scores = {primary: vae.l1_score(model, test.flat, cfg.model.score)}
+    sig_scores = {name: {primary: vae.l1_score(model, ev.flat, cfg.model.score)} for name, (_, ev) in halves.items()}
 
     if baselines:
         from training import baselines as bl
