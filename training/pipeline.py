@@ -101,7 +101,8 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
         record = {
             "name": cfg.name,
             "config": cfg.as_dict(),
-            "base_dir": str(Path(cfg.base_dir).resolve()),
+            # data paths resolve from here; relative to the model directory so a checkout can move
+            "base_dir": os.path.relpath(Path(cfg.base_dir).resolve(), out.resolve()),
             "data": data.manifest(),
             "code": code_version(),
             "training_seconds": seconds,
@@ -140,7 +141,7 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
 
     model_dir = Path(model_dir)
     record = read_record(model_dir)
-    cfg = from_dict(record["config"], base_dir=record.get("base_dir", "."))
+    cfg = from_dict(record["config"], base_dir=model_dir / record.get("base_dir", "."))
     import torch
 
     torch.set_num_threads(cfg.train.threads)
