@@ -25,14 +25,18 @@ def effective_count(weight: np.ndarray) -> float:
     return float(w.sum() ** 2 / s2) if s2 > 0 else 0.0
 
 
+def _scored(scores: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and weights as float64 arrays; no weights means unit weights."""
+    scores = np.asarray(scores, dtype=np.float64)
+    return scores, np.ones_like(scores) if weight is None else np.asarray(weight, dtype=np.float64)
+
+
 def roc_curve(
     sm: np.ndarray, sm_weight: np.ndarray | None, sig: np.ndarray, sig_weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted ROC: (fpr, tpr, thresholds), thresholds descending, accepting ``score >= threshold``."""
-    sm = np.asarray(sm, dtype=np.float64)
-    sig = np.asarray(sig, dtype=np.float64)
-    w_sm = np.ones_like(sm) if sm_weight is None else np.asarray(sm_weight, dtype=np.float64)
-    w_sig = np.ones_like(sig) if sig_weight is None else np.asarray(sig_weight, dtype=np.float64)
+    sm, w_sm = _scored(sm, sm_weight)
+    sig, w_sig = _scored(sig, sig_weight)
     scores = np.concatenate([sm, sig])
     is_sig = np.concatenate([np.zeros(len(sm), bool), np.ones(len(sig), bool)])
     w = np.concatenate([w_sm, w_sig])
@@ -56,8 +60,7 @@ def threshold_at_fpr(sm: np.ndarray, sm_weight: np.ndarray | None, fpr: float) -
     """The lowest threshold whose weighted SM acceptance (score >= t) does not exceed ``fpr``."""
     if not 0 < fpr < 1:
         raise ValueError(f"FPR must be in (0, 1), got {fpr}")
-    sm = np.asarray(sm, dtype=np.float64)
-    w = np.ones_like(sm) if sm_weight is None else np.asarray(sm_weight, dtype=np.float64)
+    sm, w = _scored(sm, sm_weight)
     order = np.argsort(-sm, kind="stable")
     s, cw = sm[order], np.cumsum(w[order]) / w.sum()
     last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
@@ -91,10 +94,8 @@ def operating_point(
     fpr: float,
 ) -> OperatingPoint:
     """TPR at a target FPR; ``resolved`` is False when fewer than 5 effective SM events set the threshold."""
-    sm = np.asarray(sm, dtype=np.float64)
-    sig = np.asarray(sig, dtype=np.float64)
-    w_sm = np.ones_like(sm) if sm_weight is None else np.asarray(sm_weight, dtype=np.float64)
-    w_sig = np.ones_like(sig) if sig_weight is None else np.asarray(sig_weight, dtype=np.float64)
+    sm, w_sm = _scored(sm, sm_weight)
+    sig, w_sig = _scored(sig, sig_weight)
     t = threshold_at_fpr(sm, w_sm, fpr)
     above_sm = sm >= t
     above_sig = sig >= t

@@ -24,6 +24,11 @@ FPR_POINTS = (1e-5, 1e-4, 1e-3)
 EVENTS_PER_DAY = 50.0  # seed-004 fixes the SM acceptance at ~30-50 events/day
 
 
+def _sm_reference(sm: dict[str, np.ndarray], name: str, signal: str) -> np.ndarray:
+    """The SM scores a signal's score is compared with: shared, or trained for that signal (``name@signal``)."""
+    return sm[name] if name in sm else sm[f"{name}@{signal}"]
+
+
 def evaluate_scores(
     sm: dict[str, np.ndarray],
     sm_weight: np.ndarray,
@@ -43,7 +48,7 @@ def evaluate_scores(
     }
     for signal, by_score in signals.items():
         for name, sig in by_score.items():
-            sm_scores = sm[name] if name in sm else sm[f"{name}@{signal}"]
+            sm_scores = _sm_reference(sm, name, signal)
             fpr, tpr, _ = roc_curve(sm_scores, sm_weight, sig)
             points = {f"{p:g}": operating_point(sm_scores, sm_weight, sig, None, p).as_dict() for p in FPR_POINTS}
             day = operating_point(sm_scores, sm_weight, sig, None, out["fpr_at_events_per_day"]).as_dict()
@@ -99,7 +104,7 @@ def plot_rocs(
     floor = 1.0 / max(effective_count(sm_weight), 1.0)
     for ax, (signal, by_score) in zip(axes[0], signals.items(), strict=True):
         for name, sig in by_score.items():
-            sm_scores = sm[name] if name in sm else sm[f"{name}@{signal}"]
+            sm_scores = _sm_reference(sm, name, signal)
             fpr, tpr, _ = roc_curve(sm_scores, sm_weight, sig)
             ok = fpr > 0
             ax.plot(fpr[ok], tpr[ok], label=f"{name} (AUC {auc(fpr, tpr):.3f})")

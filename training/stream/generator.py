@@ -198,7 +198,7 @@ def build_sample(specs: list[ShardSpec], results: list[ShardResult]) -> EventSam
 def _save_shard(result: ShardResult, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "wb") as fh:
-        np.savez(fh, **{k: v for k, v in asdict(result).items()})
+        np.savez(fh, **asdict(result))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
