@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from training.stream.cards import builtin_card
 from training.stream.generator import generate_many
@@ -19,3 +22,29 @@ def small_events():
         show_progress=False,
     )  # fmt: skip
     return dict(zip(names, samples, strict=True))
+
+
+REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+SMALL_MODEL_CONFIG = {
+    "name": "small_l1_vae",
+    "seed": 5,
+    "data": {
+        "sm": [str(REFSTREAM / f"{p}.h5") for p in ("W_lnu", "QCD", "Z_ll", "ttbar")],
+        "signals": [str(REFSTREAM / "A_4l_m50.h5")],
+        "max_events": 4000,
+    },
+    "model": {"hidden": [16, 8], "latent": 4, "bw_regularisation": 1.0e-5},
+    "train": {"epochs": 4, "batch_size": 512, "patience": 3, "threads": 2},
+}
+
+
+@pytest.fixture(scope="session")
+def trained_bundle(tmp_path_factory) -> Path:
+    """One small trained L1 VAE model directory (``adtrigger train`` on a refstream-v1 subset), shared read-only by
+    the export, calibration, service and firmware tests: copy it (``shutil.copytree``) before changing it."""
+    from training.pipeline import train
+
+    root = tmp_path_factory.mktemp("bundles")
+    config = root / "small.yaml"
+    config.write_text(yaml.safe_dump(SMALL_MODEL_CONFIG))
+    return train(config, root / "models")
