@@ -170,6 +170,63 @@ def demo(
         raise _fail(str(err)) from None
 
 
+@app.command()
+def serve(
+    bundle: Annotated[Path | None, typer.Argument(help="bundle folder (default: $ADTRIGGER_BUNDLE)")] = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    threads: Annotated[int | None, typer.Option(help="ONNX Runtime threads (default: $ADTRIGGER_THREADS or 1)")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Serve a calibrated bundle over HTTP and WebSocket (settings: ADTRIGGER_* environment, docs/service.md)."""
+    from pydantic import ValidationError
+
+    from adtrigger.bundle import BundleError
+    from service.server import serve as run_server
+    from service.settings import ServiceSettings
+
+    given = {k: v for k, v in {"bundle": bundle, "threads": threads}.items() if v is not None}
+    try:
+        settings = ServiceSettings(**given)
+        from service.holder import load_live
+
+        load_live(settings.bundle, settings.threads, generation=0)  # refuse a bad bundle before binding the port
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise _fail(f"setting {'.'.join(map(str, first['loc']))}: {first['msg']} (see docs/service.md)") from None
+    except BundleError as err:
+        raise _fail(str(err)) from None
+    run_server(settings, host, port, log_level)
+
+
+@app.command()
+def stream(
+    file: Annotated[Path, typer.Argument(help="events to replay (.h5 or .parquet)")],
+    url: Annotated[str, typer.Option(help="the service's stream endpoint")] = "ws://127.0.0.1:8000/v1/stream",
+    rate: Annotated[float | None, typer.Option(help="events per second (default: as fast as possible)")] = None,
+    batch: Annotated[int, typer.Option(help="events per frame")] = 4096,
+    events: Annotated[int | None, typer.Option("--events", "-n", help="events to send, cycling the file")] = None,
+    window: Annotated[int, typer.Option(help="frames in flight at most")] = 4,
+) -> None:
+    """Replay an event file to a running service; report throughput, batch latency and accepted events."""
+    import asyncio
+
+    from service.client import StreamBrokenError, replay
+    from training.stream.io import StreamFormatError, read_events
+
+    try:
+        x = read_events(file).flat
+    except (StreamFormatError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    if batch < 1 or window < 1 or (rate is not None and rate <= 0) or (events is not None and events < 1):
+        raise _fail("--batch, --window, --rate and --events must be positive")
+    try:
+        report = asyncio.run(replay(url, x, batch=batch, total=events, rate=rate, window=window))
+    except (StreamBrokenError, OSError) as err:
+        raise _fail(f"{url}: {err}") from None
+    typer.echo(report.summary())
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
