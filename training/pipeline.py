@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from training.card import merge_evaluation, write_train_card
 from training.config import Config, from_dict, load_config
 from training.data import Dataset, split_masks
 from training.stream.sample import EventSample
@@ -113,6 +114,7 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
             "history": history,
         }
         (tmp / RECORD_FILE).write_text(json.dumps(record, indent=1, default=str))
+        write_train_card(tmp, cfg, record)
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
@@ -175,4 +177,5 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     tables = [f"# {record['name']}: evaluation", "## TPR at FPR 1e-4", report.markdown_table(metrics, 1e-4)]
     tables += ["## TPR at FPR 1e-5", report.markdown_table(metrics, 1e-5), "![ROC](roc.png)"]
     (out / "table.md").write_text("\n\n".join(tables) + "\n")
+    merge_evaluation(model_dir, cfg, record, metrics)
     return out
