@@ -43,12 +43,15 @@ class Decisions:
     accept: np.ndarray
 
 
-def encode_events(seq: int, events: np.ndarray) -> bytes:
+def encode_events(seq: int, events: np.ndarray) -> bytearray:
     """Frame a batch ``events: (n, width) float32`` under sequence number ``seq``."""
-    ev = np.ascontiguousarray(events, dtype=EVENT_DTYPE)
+    ev = np.asarray(events, dtype=EVENT_DTYPE)
     if ev.ndim != 2:
         raise FrameError(f"events must be 2-d (n, width), got shape {ev.shape}")
-    return HEADER.pack(MAGIC, VERSION, KIND_EVENTS, seq, ev.shape[0], ev.shape[1]) + ev.tobytes()
+    frame = bytearray(HEADER_BYTES + ev.nbytes)  # one copy of the events, not two (tobytes, then concatenation)
+    HEADER.pack_into(frame, 0, MAGIC, VERSION, KIND_EVENTS, seq, ev.shape[0], ev.shape[1])
+    np.frombuffer(frame, EVENT_DTYPE, ev.size, HEADER_BYTES).reshape(ev.shape)[...] = ev
+    return frame
 
 
 def _header(frame: bytes, kind: int) -> tuple[int, int, int]:
