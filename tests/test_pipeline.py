@@ -50,3 +50,46 @@ def test_train_refuses_bad_config(tmp_path):
     assert res.exit_code == 2 and "data file not found" in res.output
     res = runner.invoke(app, ["evaluate", str(tmp_path)])
     assert res.exit_code == 2 and "not a trained model directory" in res.output
+
+
+def test_hlt_vae_trains_evaluates_and_reloads(tmp_path, small_events):
+    import numpy as np
+
+    from training import hlt_vae
+
+    for name in ("W_lnu", "Z_ll", "ttbar", "A_4l_m50"):
+        write_events(small_events[name], tmp_path / f"{name}.h5")
+    (tmp_path / "h.yaml").write_text(
+        "name: tiny_hlt\nseed: 3\n"
+        "data:\n  sm: [W_lnu.h5, Z_ll.h5, ttbar.h5]\n  signals: [A_4l_m50.h5]\n"
+        "model:\n  kind: hlt_vae\n  hidden: [16, 8]\n  latent: 4\n  beta: 1.0\n  score: loss\n"
+        "train:\n  epochs: 4\n  batch_size: 128\n"
+    )
+    models = tmp_path / "models"
+    res = runner.invoke(app, ["train", str(tmp_path / "h.yaml"), "--models-dir", str(models)])
+    assert res.exit_code == 0, res.output
+    out = models / "tiny_hlt"
+    record = json.loads((out / "record.json").read_text())
+    assert record["config"]["model"]["kind"] == "hlt_vae" and record["active_latent_dims"] >= 1
+
+    model = hlt_vae.load_hlt_vae(out)
+    x = small_events["A_4l_m50"].hlt
+    again = hlt_vae.load_hlt_vae(out).score(x)
+    assert np.array_equal(model.score(x), again) and np.isfinite(again).all()
+
+    res = runner.invoke(app, ["evaluate", str(out)])
+    assert res.exit_code == 0, res.output
+    metrics = json.loads((out / "evaluation" / "metrics.json").read_text())
+    assert set(metrics["scores"]) == {"VAE loss", "AE (ADC2021)", "supervised"}
+
+
+def test_hlt_vae_refuses_files_without_hlt_features(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+    (tmp_path / "h.yaml").write_text(
+        f"name: no_hlt\ndata:\n  sm: [{data / 'Z_ll.h5'}]\n  max_events: 500\n"
+        "model:\n  kind: hlt_vae\n  latent: 4\n  score: loss\ntrain:\n  epochs: 1\n"
+    )
+    res = runner.invoke(app, ["train", str(tmp_path / "h.yaml"), "--models-dir", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "HLT features" in res.output

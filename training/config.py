@@ -27,11 +27,11 @@ class DataConfig:
 
 @dataclass
 class ModelConfig:
-    kind: str = "l1_vae"
+    kind: str = "l1_vae"  # l1_vae (57 L1 inputs, quantized) or hlt_vae (21 HLT features, float)
     hidden: list[int] = field(default_factory=lambda: [32, 16])
     latent: int = 8
     beta: float = 0.8  # weight of the KL term (Govorkova et al. use 0.8)
-    score: str = "mu2"  # mu2 (sum mu^2, AXOL1TL), kl, or rz (sum mu^2 / sigma^2)
+    score: str = "mu2"  # l1_vae: mu2 (sum mu^2, AXOL1TL), kl, or rz (sum mu^2 / sigma^2); hlt_vae: loss or kl
     bw_regularisation: float = 1e-6  # HGQ2 resource (EBOPs) regularisation: LUTs against physics reach
     free_bits: float = 0.05  # per latent dimension, in nats: guards against posterior collapse
     kl_warmup_epochs: int = 5
@@ -68,8 +68,8 @@ class Config:
 
 
 _SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-_SCORES = ("mu2", "kl", "rz")
-_KINDS = ("l1_vae",)
+_SCORES = {"l1_vae": ("mu2", "kl", "rz"), "hlt_vae": ("loss", "kl")}
+_KINDS = tuple(_SCORES)
 
 
 def _fill(cls, values: dict[str, Any], where: str):
@@ -103,8 +103,8 @@ def _check(cfg: Config) -> None:
     m = cfg.model
     if m.kind not in _KINDS:
         raise ConfigError(f"model.kind must be one of {_KINDS}, got {m.kind!r}")
-    if m.score not in _SCORES:
-        raise ConfigError(f"model.score must be one of {_SCORES}, got {m.score!r}")
+    if m.score not in _SCORES[m.kind]:
+        raise ConfigError(f"model.score of a {m.kind} must be one of {_SCORES[m.kind]}, got {m.score!r}")
     if m.latent < 1 or not m.hidden or min(m.hidden) < 1:
         raise ConfigError("model.latent and model.hidden must be positive")
     if m.beta < 0 or m.bw_regularisation < 0 or m.free_bits < 0:

@@ -19,8 +19,10 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -28,6 +30,9 @@ from keras import ops
 
 from adtrigger.bundle.layout import HLT_FEATURE_NAMES
 
+MODEL_FILE = "model.keras"
+STATE_FILE = "hlt_vae.json"
+SCORE_KINDS = ("loss", "kl")
 COUNTS = ("n_jets", "n_b", "n_mu", "n_ele", "n_charged_had", "n_neutral_had")
 FLAGS = ("lep_is_ele",)
 CATEGORICAL = ("lep_charge",)
@@ -136,6 +141,7 @@ class HLTVAELoss(keras.losses.Loss):
         return {**super().get_config(), "n_params": self.n_params, "latent": self.latent, "beta": self.beta}
 
 
+@keras.saving.register_keras_serializable(package="adtrigger")
 class _Sample(keras.layers.Layer):
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -146,6 +152,9 @@ class _Sample(keras.layers.Layer):
         if not training:
             return mu
         return mu + ops.exp(0.5 * logvar) * keras.random.normal(ops.shape(mu), seed=self.seed_gen)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
 
 
 @dataclass
@@ -221,3 +230,30 @@ def train_hlt_vae(
     )  # fmt: skip
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     return HLTVAE(model=model, standardizer=std, latent=latent, beta=beta), history
+
+
+def save_hlt_vae(vae: HLTVAE, directory: str | os.PathLike[str]) -> Path:
+    """Write ``model.keras`` and ``hlt_vae.json`` (standardiser constants, latent size, beta)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    vae.model.save(directory / MODEL_FILE)
+    state = {
+        "features": list(HLT_FEATURE_NAMES), "pdfs": feature_kinds(), "latent": vae.latent, "beta": vae.beta,
+        "standardizer": {"mean": [float(v) for v in vae.standardizer.mean],
+                         "std": [float(v) for v in vae.standardizer.std]},
+    }  # fmt: skip
+    (directory / STATE_FILE).write_text(json.dumps(state, indent=1))
+    return directory / MODEL_FILE
+
+
+def load_hlt_vae(directory: str | os.PathLike[str]) -> HLTVAE:
+    """Load what :func:`save_hlt_vae` wrote (not compiled: for scoring)."""
+    directory = Path(directory)
+    if not (directory / MODEL_FILE).is_file() or not (directory / STATE_FILE).is_file():
+        raise FileNotFoundError(f"no saved HLT VAE in {directory} ({MODEL_FILE} and {STATE_FILE} needed)")
+    state = json.loads((directory / STATE_FILE).read_text())
+    if state.get("features") != list(HLT_FEATURE_NAMES):
+        raise ValueError(f"{directory}: the saved HLT VAE was trained on other features")
+    model = keras.saving.load_model(directory / MODEL_FILE, compile=False)
+    std = Standardizer(mean=np.asarray(state["standardizer"]["mean"]), std=np.asarray(state["standardizer"]["std"]))
+    return HLTVAE(model=model, standardizer=std, latent=int(state["latent"]), beta=float(state["beta"]))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from training.card import merge_evaluation, write_train_card
-from training.config import Config, from_dict, load_config
+from training.config import Config, ConfigError, from_dict, load_config
 from training.data import Dataset, split_masks
 from training.stream.sample import EventSample
 
@@ -47,6 +47,15 @@ def _load_data(cfg: Config) -> Dataset:
     return Dataset.load(
         cfg.sm_paths(), cfg.signal_paths(), split=tuple(cfg.data.split), seed=cfg.seed, max_events=cfg.data.max_events
     )
+
+
+def _require_hlt(data: Dataset) -> None:
+    missing = [k for k, v in {**data.sm, **data.signals}.items() if v.hlt is None]
+    if missing:
+        raise ConfigError(
+            f"model.kind hlt_vae needs the 21 HLT features, which {missing[0]} lacks: use files made by "
+            "`adtrigger generate` (public-layout files such as refstream-v1 carry L1 objects only)"
+        )
 
 
 def plot_history(history: dict[str, list[float]], path: Path) -> Path:
@@ -83,21 +92,46 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
         raise FileExistsError(f"{out} exists; use --force to replace it")
     import torch
 
-    from training import vae
-
     torch.set_num_threads(cfg.train.threads)
     start = time.perf_counter()
     data = _load_data(cfg)
     tr, va = data.sm["train"], data.sm["val"]
-    model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
+    if cfg.model.kind == "hlt_vae":
+        from training import hlt_vae
+
+        _require_hlt(data)
+        m = cfg.model
+        model, history = hlt_vae.train_hlt_vae(
+            tr.hlt, tr.weight, va.hlt, va.weight, hidden=tuple(m.hidden), latent=m.latent, beta=m.beta,
+            epochs=cfg.train.epochs, batch_size=cfg.train.batch_size, learning_rate=cfg.train.learning_rate,
+            patience=cfg.train.patience, seed=cfg.seed, verbose=2,
+        )  # fmt: skip
+        _, mu, _ = model.outputs(va.hlt)
+
+        def save(directory: Path) -> None:
+            hlt_vae.save_hlt_vae(model, directory)
+
+        ebops = None
+    else:
+        from training import vae
+
+        model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
+        mu, _ = vae.latent(model, va.flat)
+
+        def save(directory: Path) -> None:
+            vae.save_model(model, directory)
+
+        ebops = vae.model_ebops(model)
     seconds = time.perf_counter() - start
-    mu, _ = vae.latent(model, va.flat)
+    from training.vae import active_latent_dims
+
+    active = active_latent_dims(mu, weight=va.weight)
 
     tmp = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        vae.save_model(model, tmp)
+        save(tmp)
         plot_history(history, tmp / "training.png")
         record = {
             "name": cfg.name,
@@ -109,8 +143,8 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
             "training_seconds": seconds,
             "train_events_per_second": len(tr) * len(history.get("loss", [])) / seconds,
             "epochs_run": len(history.get("loss", [])),
-            "active_latent_dims": vae.active_latent_dims(mu, weight=va.weight),
-            "ebops": vae.model_ebops(model),
+            "active_latent_dims": active,
+            "ebops": ebops,
             "history": history,
         }
         (tmp / RECORD_FILE).write_text(json.dumps(record, indent=1, default=str))
@@ -147,26 +181,48 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     import torch
 
     torch.set_num_threads(cfg.train.threads)
-    model = vae.load_model(model_dir)
     data = _load_data(cfg)
     test = data.sm["test"]
     halves = {name: _halves(s, cfg.seed) for name, s in data.signals.items()}
     primary = f"VAE {cfg.model.score}"
-    sm_scores = {primary: vae.l1_score(model, test.flat, cfg.model.score)}
-    sig_scores = {name: {primary: vae.l1_score(model, ev.flat, cfg.model.score)} for name, (_, ev) in halves.items()}
+    if cfg.model.kind == "hlt_vae":
+        from training import hlt_vae
+
+        _require_hlt(data)
+        model = hlt_vae.load_hlt_vae(model_dir)
+
+        def inputs(s: EventSample):
+            return s.hlt
+
+        def score(s: EventSample):
+            return model.score(s.hlt, cfg.model.score)
+
+        prepare = model.standardizer
+    else:
+        model = vae.load_model(model_dir)
+
+        def inputs(s: EventSample):
+            return s.flat
+
+        def score(s: EventSample):
+            return vae.l1_score(model, s.flat, cfg.model.score)
+
+        prepare = vae.preprocessing_of(model).apply
+    sm_scores = {primary: score(test)}
+    sig_scores = {name: {primary: score(ev)} for name, (_, ev) in halves.items()}
 
     if baselines:
         from training import baselines as bl
 
-        pre = vae.preprocessing_of(model)
         tr, va = data.sm["train"], data.sm["val"]
-        ae = bl.train_dense_ae(pre.apply(tr.flat), tr.weight, pre.apply(va.flat), va.weight, seed=cfg.seed)
-        sm_scores["AE (ADC2021)"] = bl.ae_score(ae, pre.apply(test.flat))
+        x_tr, x_va, x_te = (prepare(inputs(s)) for s in (tr, va, test))
+        ae = bl.train_dense_ae(x_tr, tr.weight, x_va, va.weight, seed=cfg.seed)
+        sm_scores["AE (ADC2021)"] = bl.ae_score(ae, x_te)
         for name, (fit_half, ev) in halves.items():
-            sig_scores[name]["AE (ADC2021)"] = bl.ae_score(ae, pre.apply(ev.flat))
-            clf = bl.train_classifier(pre.apply(tr.flat), tr.weight, pre.apply(fit_half.flat), seed=cfg.seed)
-            sm_scores[f"supervised@{name}"] = bl.classifier_score(clf, pre.apply(test.flat))
-            sig_scores[name]["supervised"] = bl.classifier_score(clf, pre.apply(ev.flat))
+            sig_scores[name]["AE (ADC2021)"] = bl.ae_score(ae, prepare(inputs(ev)))
+            clf = bl.train_classifier(x_tr, tr.weight, prepare(inputs(fit_half)), seed=cfg.seed)
+            sm_scores[f"supervised@{name}"] = bl.classifier_score(clf, x_te)
+            sig_scores[name]["supervised"] = bl.classifier_score(clf, prepare(inputs(ev)))
 
     out = model_dir / "evaluation"
     out.mkdir(exist_ok=True)

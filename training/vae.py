@@ -61,6 +61,7 @@ from hgq.config import QuantizerConfig
 from hgq.layers import QDense
 from keras import ops
 
+from training.config import ModelConfig, TrainConfig
 from training.preprocess import Preprocessing, fit_preprocessing
 
 SCORE_KINDS = ("mu2", "kl", "rz")
@@ -256,17 +257,18 @@ def _metric_fns(pre: Preprocessing, latent: int):
 class VAEConfig:
     """Everything :func:`train_l1_vae` needs; :meth:`from_config` maps the project's YAML ``Config``."""
 
+    # defaults are the YAML config's (training.config), so a VAE built from code and one from a file agree
     hidden: tuple[int, ...] = (32, 16)
-    latent: int = 8
-    beta: float = 1.0
-    bw_regularisation: float = 1e-6
-    free_bits: float = 0.1
-    kl_warmup_epochs: int = 3
+    latent: int = ModelConfig.latent
+    beta: float = ModelConfig.beta
+    bw_regularisation: float = ModelConfig.bw_regularisation
+    free_bits: float = ModelConfig.free_bits
+    kl_warmup_epochs: int = ModelConfig.kl_warmup_epochs
     quantized_decoder: bool = False
-    epochs: int = 40
-    batch_size: int = 1024
-    learning_rate: float = 3e-3
-    patience: int = 5
+    epochs: int = TrainConfig.epochs
+    batch_size: int = TrainConfig.batch_size
+    learning_rate: float = TrainConfig.learning_rate
+    patience: int = TrainConfig.patience
     seed: int = 1
     verbose: int = 2  # keras: 0 silent, 1 progress bar, 2 one line per epoch
 
@@ -295,11 +297,11 @@ def build_l1_vae(
     n_inputs: int = 57,
     hidden: tuple[int, ...] = (32, 16),
     latent: int = 8,
-    beta: float = 1.0,
-    bw_regularisation: float = 1e-6,
+    beta: float = ModelConfig.beta,
+    bw_regularisation: float = ModelConfig.bw_regularisation,
     *,
     preprocessing: Preprocessing | None = None,
-    free_bits: float = 0.1,
+    free_bits: float = ModelConfig.free_bits,
     quantized_decoder: bool = False,
     learning_rate: float = 3e-3,
     seed: int | None = None,
