@@ -227,6 +227,53 @@ def stream(
     typer.echo(report.summary())
 
 
+@app.command()
+def calibrate(
+    model_dir: Annotated[Path, typer.Argument(help="an exported bundle, models/<name> (adtrigger export first)")],
+    data: Annotated[list[Path], typer.Option("--data", help="SM file; repeat: one cocktail or one file a process")],
+    data_signal: Annotated[
+        list[Path] | None, typer.Option("--data-signal", help="signal file for efficiencies; repeat for more")
+    ] = None,
+    rate: Annotated[str | None, typer.Option(help="target output rate, e.g. 1kHz (needs --input-rate)")] = None,
+    input_rate: Annotated[str | None, typer.Option(help="input (SM) event rate, e.g. 100kHz")] = None,
+    events_per_day: Annotated[float | None, typer.Option(help="target SM events a day (needs --input-rate)")] = None,
+    fpr: Annotated[float | None, typer.Option(help="target SM false-positive rate, e.g. 1e-5")] = None,
+    name: Annotated[str, typer.Option(help="threshold name in the card")] = "default",
+    activate: Annotated[bool, typer.Option(help="make it the active threshold")] = True,
+    max_events: Annotated[int | None, typer.Option(help="read at most this many events per file")] = None,
+    shard_events: Annotated[int, typer.Option(help="events per scoring shard")] = 200_000,
+    workers: Annotated[int | None, typer.Option(help="local Dask workers (0: in this process; default: cores)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
+) -> None:
+    """Set a threshold for a target SM rate on one SM half, check it on the other, and write it into the bundle."""
+    from adtrigger.bundle import BundleError
+    from adtrigger.bundle.rates import make_target, parse_rate
+    from training.calibration import calibrate as run_calibrate
+    from training.stream.io import StreamFormatError
+
+    try:
+        target = make_target(
+            rate_hz=None if rate is None else parse_rate(rate), events_per_day=events_per_day, fpr=fpr,
+            input_rate_hz=None if input_rate is None else parse_rate(input_rate),
+        )  # fmt: skip
+        entry = run_calibrate(
+            model_dir, data, data_signal or [], target, name=name, activate=activate, max_events=max_events,
+            shard_events=shard_events, workers=workers, scheduler=scheduler,
+        )  # fmt: skip
+    except (BundleError, StreamFormatError, FileNotFoundError, ValueError) as err:
+        raise _fail(str(err)) from None
+    a = entry["achieved"]
+    rate_text = f", {a['rate_hz']:.4g} Hz [{a['rate_hz_lo']:.4g}, {a['rate_hz_hi']:.4g}]" if "rate_hz" in a else ""
+    fixed = f", L1 raw {entry['fixed']['raw']}" if entry["fixed"] else ""
+    typer.echo(
+        f"{model_dir}: threshold {name!r} score >= {entry['score']!r}{fixed}; held-out SM FPR {a['fpr']:.4g} "
+        f"[{a['fpr_lo']:.4g}, {a['fpr_hi']:.4g}]{rate_text} (target FPR {entry['target']['fpr']:.4g})"
+    )
+    for sig, eff in entry["signal_efficiency"].items():
+        typer.echo(f"  {sig}: efficiency {eff:.4g}")
+    typer.echo(f"wrote {model_dir}/sm_distribution.json, calibration/rate.png, calibration/calibration.md")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -22,8 +22,8 @@ from adtrigger.bundle.schema import TARGET_KINDS, BundleError
 CL_1SIGMA = 0.6826894921370859  # central interval of +-1 sigma
 SECONDS_PER_DAY = 86400.0
 MIN_EFFECTIVE_ABOVE = 10.0  # effective SM events above threshold a target needs (FPR relative error ~ 1/sqrt(10))
-DENSE_EVENTS = 2000  # the distribution keeps every distinct score of this many top events ...
-LOG_POINTS = 200  # ... and this many log-spaced FPR levels below them
+DENSE_EVENTS = 2000  # the distribution keeps every distinct score of this many top (effective) events ...
+LOG_POINTS = 500  # ... and this many log-spaced FPR levels below them
 _UNITS = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
 
 
@@ -228,12 +228,12 @@ def effective_above(scores: np.ndarray, weight: np.ndarray, threshold: float) ->
 # --- thresholds from scores ----------------------------------------------------------------------------------------
 
 
-def _tail_sums(scores: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct scores descending, with the weight and the number of the events at or above each."""
+def _tail_sums(scores: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Distinct scores descending, with the weight, squared weight and number of the events at or above each."""
     order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
     s, w = np.asarray(scores, dtype=np.float64)[order], np.asarray(weight, dtype=np.float64)[order]
     last = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
-    return s[last], np.cumsum(w)[last], last + 1
+    return s[last], np.cumsum(w)[last], np.cumsum(w * w)[last], last + 1
 
 
 def check_resolved(n_effective: float, fpr: float, what: str = "SM sample") -> None:
@@ -249,7 +249,7 @@ def check_resolved(n_effective: float, fpr: float, what: str = "SM sample") -> N
 
 def threshold_at_fpr(scores: np.ndarray, weight: np.ndarray, fpr: float) -> float:
     """The lowest score t whose weighted SM fraction with ``score >= t`` does not exceed ``fpr``."""
-    s, cw, _ = _tail_sums(scores, weight)
+    s, cw, _, _ = _tail_sums(scores, weight)
     ok = np.flatnonzero(cw / float(np.sum(weight, dtype=np.float64)) <= fpr)
     return float(s[ok[-1]]) if len(ok) else float(np.nextafter(s[0], np.inf))
 
@@ -282,16 +282,19 @@ def sm_distribution(
 ) -> dict:
     """The SM score distribution of docs/bundle.md from the threshold-setting SM scores (and weights).
 
-    Thresholds are every distinct score of the top ``dense_events`` events plus ``log_points`` log-spaced FPR
+    Thresholds are every distinct score down to where ``dense_events`` events *and* effective events lie above
+    (a tail of light events, e.g. ttbar, is dense in events but not in rate), plus ``log_points`` log-spaced FPR
     levels below; ``fpr`` is the weighted fraction with score >= threshold. With ``heldout`` (scores, weights of an
     independent SM half), ``heldout`` holds that half's fraction at the same thresholds: the achieved rate.
     """
     scores = np.asarray(scores, dtype=np.float64)
     weight = np.asarray(weight, dtype=np.float64)
     total = float(weight.sum())
-    s, cw, count = _tail_sums(scores, weight)
+    s, cw, cw2, count = _tail_sums(scores, weight)
     frac = cw / total
-    dense = np.flatnonzero(np.r_[0, count[:-1]] < dense_events)  # distinct scores among the top events
+    # every distinct score while fewer than dense_events events, or effective events, lie above the one before
+    n_eff_above = cw * cw / np.where(cw2 > 0, cw2, 1.0)
+    dense = np.flatnonzero(np.minimum(np.r_[0, count[:-1]], np.r_[0.0, n_eff_above[:-1]]) < dense_events)
     start = frac[dense[-1]] if len(dense) else frac[0]
     levels = np.geomspace(max(start, 1e-300), 1.0, log_points)
     sparse = np.searchsorted(frac, levels, side="right") - 1  # last distinct score with fraction <= level

@@ -32,7 +32,8 @@ def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path
     ax.axhline(target["fpr"] * scale, color="k", ls="--", lw=1, label=f"target {target['kind']} {target['value']:g}")
     ax.axvline(entry["score"], color="C3", lw=1, label=f"threshold {entry['score']:.6g}")
     ax.set_yscale("log")
-    ax.set_xscale("symlog", linthresh=max(1e-3, float(np.quantile(t, 0.05)) if len(t) else 1e-3))
+    if len(t) and t.min() > 0:
+        ax.set_xscale("log")
     ax.set_xlabel(f"threshold on score ({distribution['score_kind']})")
     ax.set_ylabel(unit)
     ax.legend(fontsize=7)

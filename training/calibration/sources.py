@@ -37,7 +37,8 @@ class Shard:
     role: str  # "sm" or the signal's name
     process_names: tuple[str, ...]
     weight_scale: tuple[float, ...] = ()  # per process label: multiplies the stored weight (SM only)
-    exclude_below: float = 0.0  # training-split hash below this: used in training, left out
+    exclude_below: float = 0.0  # training-split hash below this: used in training, left out ...
+    exclude_rows: int | None = None  # ... among the file's first rows (training read max_events rows; None: all)
     seed: int = 1
 
 
@@ -72,16 +73,16 @@ def _shards(path: Path, n: int, shard_events: int, **kw) -> list[Shard]:
     return [Shard(str(path), a, min(a + shard_events, n), **kw) for a in range(0, n, shard_events)]
 
 
-def _training_overlap(path: Path, card: dict) -> float:
-    """The training split's upper hash edge (train + val fraction) when ``path`` is one of the model's training files
-    (same size and sha256), else 0 (nothing to leave out)."""
+def _training_overlap(path: Path, card: dict) -> dict:
+    """``exclude_below`` (train + val fraction) and ``exclude_rows`` when ``path`` is one of the model's training
+    files (same size and sha256); nothing to leave out otherwise."""
     data = card.get("data", {})
     size = path.stat().st_size
     for entry in data.get("files", {}).values():
         if entry.get("bytes") == size and entry.get("sha256") == sha256_file(path):
             split = data.get("split", [0.6, 0.2, 0.2])
-            return float(split[0] + split[1])
-    return 0.0
+            return {"exclude_below": float(split[0] + split[1]), "exclude_rows": data.get("max_events")}
+    return {}
 
 
 def plan(
@@ -123,9 +124,9 @@ def plan(
     for path, (n, names, _, _) in infos.items():
         exclude = _training_overlap(path, card)
         files[str(path)] = {"events": n, "processes": list(names), "weighting": weighting,
-                            "training_split_left_out": exclude > 0}  # fmt: skip
+                            "training_split_left_out": bool(exclude)}  # fmt: skip
         sm += _shards(path, n, shard_events, role="sm", process_names=names, weight_scale=scales[path],
-                      exclude_below=exclude, seed=train_seed)  # fmt: skip
+                      seed=train_seed, **exclude)  # fmt: skip
     signals: list[Shard] = []
     for p in signal_paths:
         n, names, _, _ = _file_info(Path(p), max_events)
