@@ -154,6 +154,25 @@ def evaluate(
 
 
 @app.command()
+def export(
+    model_dir: Annotated[Path, typer.Argument(help="a trained L1 VAE model directory, models/<name>")],
+) -> None:
+    """Write model.onnx (raw L1 inputs in, score out; bit-exact with the quantized model) and the card's fixed_point."""
+    from adtrigger.bundle import BundleError
+    from training.export_onnx import ExportError
+    from training.export_onnx import export as run_export
+
+    try:
+        path = run_export(model_dir)
+    except (ExportError, BundleError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    from adtrigger.bundle import read_card
+
+    score = (read_card(model_dir).get("fixed_point") or {}).get("score")
+    typer.echo(f"wrote {path} ({path.stat().st_size} bytes); fixed-point score type: {score or 'none (not mu2)'}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="run directory")] = Path("runs/demo"),
     scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 1.0,

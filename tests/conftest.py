@@ -48,3 +48,17 @@ def trained_bundle(tmp_path_factory) -> Path:
     config = root / "small.yaml"
     config.write_text(yaml.safe_dump(SMALL_MODEL_CONFIG))
     return train(config, root / "models")
+
+
+@pytest.fixture(scope="session")
+def exported_bundle(trained_bundle, tmp_path_factory) -> Path:
+    """A copy of ``trained_bundle`` with ``model.onnx`` and the card's ``fixed_point`` (``adtrigger export``), shared
+    read-only by the export, calibration, service and firmware tests: copy it before changing it."""
+    import shutil
+
+    from training.export_onnx import export
+
+    out = tmp_path_factory.mktemp("exported") / trained_bundle.name
+    shutil.copytree(trained_bundle, out)
+    export(out)
+    return out

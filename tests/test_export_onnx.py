@@ -1,0 +1,169 @@
+"""adtrigger export: model.onnx bit-exact with the quantized Keras model, standard ops only, exact accumulators,
+the card's fixed_point, and clear errors for a missing or damaged model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from typer.testing import CliRunner
+
+from adtrigger.bundle import load_bundle
+from adtrigger.cli import app
+from training.export.fold import EXACT_BITS, KIF, ExportError, fold_dense, fold_model
+from training.export.graph import build_graph
+from training.export_onnx import MODEL_ONNX, build_onnx, export
+from training.stream.io import read_events
+from training.vae import OVERFLOW_SCORE, input_overflow, l1_score, load_model
+
+REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+FILES = ("W_lnu", "QCD", "Z_ll", "ttbar", "A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
+
+
+def _edge_events(base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Events at and beyond the L1 full scale: pT, |eta|, |phi| on, just above and far above their limits."""
+    f32 = np.float32
+    pi32 = f32(np.pi)  # > pi in float64: the guard counts it as beyond the scale
+    values = {
+        0: [f32(2048), np.nextafter(f32(2048), f32(np.inf)), f32(1e5), f32(3e38), f32(-1e-30), f32(-0.25), f32(0)],
+        1: [f32(5), np.nextafter(f32(5), f32(9)), f32(-5), np.nextafter(f32(-5), f32(-9)), f32(40)],
+        2: [pi32, np.nextafter(pi32, f32(0)), -pi32, np.nextafter(-pi32, f32(0)), f32(-7)],
+    }
+    rows = []
+    for kind, vals in values.items():
+        for v in vals:
+            x = base[rng.integers(0, len(base), 300)].copy()
+            cols = 3 * rng.integers(0, 19, len(x)) + kind
+            x[np.arange(len(x)), cols] = v
+            rows.append(x)
+    return np.concatenate(rows)
+
+
+@pytest.fixture(scope="module")
+def events() -> np.ndarray:
+    """>= 100 000 events: refstream SM and signals, the same off the L1 grid (random float jitter), and edges."""
+    rng = np.random.default_rng(7)
+    real = np.concatenate([read_events(REFSTREAM / f"{p}.h5").flat[:10000] for p in FILES])
+    jitter = real[rng.choice(len(real), 20000, replace=False)]
+    jitter = (jitter * (1 + rng.normal(0, 1e-3, jitter.shape))).astype(np.float32)
+    return np.ascontiguousarray(np.concatenate([real, jitter, _edge_events(real, rng)]), dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def keras_model(exported_bundle):
+    return load_model(exported_bundle)
+
+
+def _session(model: onnx.ModelProto | Path) -> ort.InferenceSession:
+    data = model.read_bytes() if isinstance(model, Path) else model.SerializeToString()
+    return ort.InferenceSession(data)  # default providers
+
+
+def _onnx_scores(session: ort.InferenceSession, x: np.ndarray) -> np.ndarray:
+    return session.run(["score"], {"l1_inputs": x})[0]
+
+
+def test_model_onnx_scores_bit_exact_with_keras(exported_bundle, keras_model, events):
+    assert len(events) >= 100_000
+    onnx_scores = _onnx_scores(_session(exported_bundle / MODEL_ONNX), events)
+    keras_scores = l1_score(keras_model, events, "mu2")
+    assert onnx_scores.dtype == np.float64 and onnx_scores.shape == (len(events),)
+    over = input_overflow(events)
+    assert 1000 < over.sum() < len(events) // 10  # the edges hold both sides of every limit
+    np.testing.assert_array_equal(onnx_scores, keras_scores)
+    assert (onnx_scores[over] == OVERFLOW_SCORE).all() and (onnx_scores[~over] < OVERFLOW_SCORE).all()
+
+
+@pytest.mark.parametrize("kind", ["kl", "rz"])
+def test_kl_and_rz_bit_exact(keras_model, events, kind):
+    x = events[::5]
+    np.testing.assert_array_equal(
+        _onnx_scores(_session(build_onnx(keras_model, kind)), x), l1_score(keras_model, x, kind)
+    )
+
+
+def test_scorer_of_the_bundle_gives_the_same_scores(exported_bundle, keras_model, events):
+    from adtrigger.bundle.scoring import Scorer
+
+    x = events[::10]
+    scores = Scorer(exported_bundle).score(x.reshape(len(x), 19, 3))
+    np.testing.assert_array_equal(scores, l1_score(keras_model, x, "mu2"))
+
+
+def test_graph_is_standard_onnx(exported_bundle):
+    model = onnx.load(exported_bundle / MODEL_ONNX)
+    onnx.checker.check_model(model, full_check=True)
+    assert {o.domain for o in model.opset_import} == {""}
+    for node in model.graph.node:
+        assert node.domain == "" and onnx.defs.has(node.op_type, domain=""), node
+    (inp,), (out,) = model.graph.input, model.graph.output
+    assert inp.name == "l1_inputs" and inp.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    assert [d.dim_value for d in inp.type.tensor_type.shape.dim][1:] == [57]
+    assert out.name == "score" and out.type.tensor_type.elem_type == onnx.TensorProto.DOUBLE
+    session = _session(exported_bundle / MODEL_ONNX)
+    assert "CPUExecutionProvider" in session.get_providers()
+
+
+def test_accumulator_bounds_decide_the_dtype(keras_model, events):
+    folded = fold_model(keras_model, "mu2")
+    for stage in [*folded.layers, folded.head]:
+        assert stage.bits <= EXACT_BITS["float32"] and stage.dtype == "float32"
+    # a layer whose sums need more than 24 bits goes to float64; beyond 53 bits it is refused
+    kif = KIF(k=np.ones(2, np.int64), i=np.full(2, 12), f=np.full(2, 12))
+    q_lo, q_hi = kif.int_lo, kif.int_hi  # |q| up to 2^24
+    w = np.array([[2.0**-10], [1.0]])
+    wide = fold_dense("wide", w, np.zeros(1), kif, q_lo, q_hi, None, None)
+    assert wide.dtype == "float64" and EXACT_BITS["float32"] < wide.bits <= EXACT_BITS["float64"]
+    with pytest.raises(ExportError, match="beyond float64"):
+        fold_dense("wider", np.array([[2.0**-40], [1.0]]), np.zeros(1), kif, q_lo, q_hi, None, None)
+    # the float64 path of the graph gives the same scores
+    for stage in [*folded.layers, folded.head]:
+        stage.dtype = "float64"
+    x = events[::20]
+    np.testing.assert_array_equal(
+        _onnx_scores(_session(build_graph(folded, OVERFLOW_SCORE)), x), l1_score(keras_model, x, "mu2")
+    )
+
+
+def test_card_fixed_point_and_file(exported_bundle, events):
+    bundle = load_bundle(exported_bundle)  # checks the sha256 of model.onnx
+    assert MODEL_ONNX in bundle.card["files"]
+    fp = bundle.card["fixed_point"]
+    t = fp["score"]
+    assert t["signed"] is False and t["width"] == t["integer"] + t["fraction"] <= 53
+    assert {"enc_0", "enc_1", "mu"} <= set(fp["layers"])
+    for layer in fp["layers"].values():
+        assert {"input", "weight", "bias", "accumulator"} <= set(layer) and layer["dtype"] == "float32"
+    scores = _onnx_scores(_session(exported_bundle / MODEL_ONNX), events)
+    scores = scores[scores < OVERFLOW_SCORE]
+    raw = np.ldexp(scores, t["fraction"])
+    assert (raw == np.floor(raw)).all() and raw.max() <= 2.0 ** t["width"] - 1  # on the grid, inside the type
+
+
+def test_missing_or_corrupt_model_is_a_clear_error(exported_bundle, tmp_path):
+    bundle = tmp_path / "b"
+    shutil.copytree(exported_bundle, bundle)
+    good = (bundle / MODEL_ONNX).read_bytes()
+    (bundle / "model.keras").write_bytes(b"not a keras archive")
+    with pytest.raises(ExportError, match=r"model\.keras cannot be loaded"):
+        export(bundle)
+    assert (bundle / MODEL_ONNX).read_bytes() == good  # nothing good overwritten
+    (bundle / "model.keras").unlink()
+    result = CliRunner().invoke(app, ["export", str(bundle)])
+    assert result.exit_code == 2
+    assert "model.keras is missing" in result.output and len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "not a model directory" in result.output
+
+
+def test_cli_export_writes_model_and_card(trained_bundle, tmp_path):
+    bundle = tmp_path / "b"
+    shutil.copytree(trained_bundle, bundle)
+    result = CliRunner().invoke(app, ["export", str(bundle)])
+    assert result.exit_code == 0, result.output
+    assert "model.onnx" in result.output and (bundle / MODEL_ONNX).is_file()
+    assert load_bundle(bundle).card["fixed_point"]["score"]["fraction"] > 0

@@ -1,0 +1,115 @@
+"""``adtrigger export``: a trained L1 VAE as one exact ONNX graph, ``model.onnx`` in its bundle.
+
+Raw L1 objects in (``l1_inputs``, (N, 57) float32), score out (``score``, (N,) float64), with the preprocessing,
+the input quantizer, every encoder layer, the score of the record's ``model.score`` and the overflow guard inside.
+The graph is bit-exact with ``training.vae.l1_score(load_model(dir), x, kind)`` (and so with the firmware): the
+quantized weights are folded into integer-unit constants and each quantizer is a floor and a clip
+(:mod:`training.export.fold`, which also proves the float32 accumulators exact from the formats), written with
+standard ONNX ops only (:mod:`training.export.graph`). The card gets the ``fixed_point`` section: the score's type
+(for ``mu2``) and every layer's formats. See docs/export.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import onnx
+
+from training.export.fold import ExportError, FoldedEncoder, fold_model, score_type
+from training.export.graph import INPUT_NAME, OPSET, OUTPUT_NAME, build_graph
+
+MODEL_ONNX = "model.onnx"
+
+__all__ = ["MODEL_ONNX", "ExportError", "build_onnx", "export", "fixed_point_section", "score_kind_of"]
+
+
+def build_onnx(model: Any, score_kind: str = "mu2") -> onnx.ModelProto:
+    """The exact ONNX graph of a trained L1 VAE (``training.vae`` Keras model) for ``score_kind``."""
+    return _build(model, score_kind)[1]
+
+
+def _build(model: Any, score_kind: str) -> tuple[FoldedEncoder, onnx.ModelProto]:
+    from training.vae import OVERFLOW_SCORE
+
+    folded = fold_model(model, score_kind)
+    return folded, build_graph(folded, OVERFLOW_SCORE, name=f"{model.name}_{score_kind}")
+
+
+def score_kind_of(model_dir: Path) -> str:
+    """The score a model directory was trained for (``model.score`` of its ``record.json``)."""
+    from training.pipeline import read_record
+
+    record = read_record(model_dir)
+    model = record.get("config", {}).get("model", {})
+    if model.get("kind", "l1_vae") != "l1_vae":
+        raise ExportError(f"{model_dir}: model.kind {model.get('kind')!r}; adtrigger export writes the L1 VAE only")
+    return str(model.get("score", "mu2"))
+
+
+def fixed_point_section(folded: FoldedEncoder) -> dict[str, Any] | None:
+    """The card's ``fixed_point``: the score's type (mu2 only; kl and rz are not fixed-point) and per-layer formats
+    (input quantizer with its per-element k, i, f; weight; bias; accumulator; the graph's dtype for it)."""
+    if folded.score_kind != "mu2":
+        return None
+    return {
+        "score": score_type(folded.head, folded.latent),
+        "layers": folded.formats,
+        "graph": {
+            "input": INPUT_NAME,
+            "output": OUTPUT_NAME,
+            "opset": OPSET,
+            "input_stage": "fused floor(x*c + d)" if folded.input.fused else "keras order floor((x - offset)*c + 0.5)",
+        },
+    }
+
+
+def _load(model_dir: Path) -> Any:
+    from training.vae import MODEL_FILE, load_model
+
+    path = model_dir / MODEL_FILE
+    if not path.is_file():
+        raise ExportError(f"{path} is missing: train the model first (adtrigger train)")
+    try:
+        return load_model(model_dir)
+    except Exception as err:  # keras raises many types for a damaged archive
+        raise ExportError(
+            f"{path} cannot be loaded ({type(err).__name__}: {str(err).splitlines()[0][:200]}); "
+            "it is damaged or not an L1 VAE: re-run adtrigger train"
+        ) from None
+
+
+def _ensure_card(model_dir: Path) -> None:
+    """A model directory trained before cards existed gets its card first (as ``adtrigger evaluate`` does)."""
+    from adtrigger.bundle import CARD_FILE
+
+    if (model_dir / CARD_FILE).is_file():
+        return
+    from training.card import write_train_card
+    from training.config import ConfigError, from_dict
+    from training.pipeline import read_record
+
+    record = read_record(model_dir)
+    try:
+        cfg = from_dict(record["config"], base_dir=model_dir / record.get("base_dir", "."))
+    except ConfigError as err:
+        raise ExportError(
+            f"{model_dir} has no {CARD_FILE} and one cannot be made from its record ({err}): re-run adtrigger train"
+        ) from None
+    write_train_card(model_dir, cfg, record)
+
+
+def export(model_dir: Path) -> Path:
+    """Write ``model_dir/model.onnx`` (temp name, then rename) and register it with the ``fixed_point`` section in
+    the card. Returns the path of ``model.onnx``. ``ExportError`` (one line) for a missing or damaged model."""
+    from adtrigger.bundle import atomic_write_bytes, update_card
+
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise ExportError(f"{model_dir} is not a model directory: train one first (adtrigger train)")
+    kind = score_kind_of(model_dir)
+    folded, graph = _build(_load(model_dir), kind)
+    _ensure_card(model_dir)
+    path = atomic_write_bytes(model_dir / MODEL_ONNX, graph.SerializeToString())
+    update_card(model_dir, {"fixed_point": fixed_point_section(folded)}, files=[MODEL_ONNX], replace=["fixed_point"])
+    return path
