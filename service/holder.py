@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -37,9 +36,9 @@ class LiveModel:
 
     path: Path
     card: dict
-    scorer: Any
+    scorer: Scorer
     threshold: float
-    threshold_name: str
+    threshold_name: str | None  # the card's threshold in force; None for a retargeted one
     target: dict
     target_fpr: float
     generation: int
@@ -58,7 +57,7 @@ class LiveModel:
             scores = self.scorer.score(x)
         except BundleError as err:
             raise InputError(str(err)) from None
-        if self.threshold_name in self.card["thresholds"]:
+        if self.threshold_name is not None:
             return scores, self.scorer.accept(scores, self.threshold_name)
         return scores, scores >= self.threshold  # a retargeted threshold: the card's rule, score >= threshold
 
@@ -68,7 +67,7 @@ class LiveModel:
             "path": str(self.path),
             "generation": self.generation,
             "loaded": self.loaded,
-            "threshold": {"name": self.threshold_name, "score": self.threshold, "target": self.target,
+            "threshold": {"name": self.threshold_name or "retargeted", "score": self.threshold, "target": self.target,
                           "target_fpr": self.target_fpr},
             "card": self.card,
         }  # fmt: skip
@@ -129,7 +128,7 @@ class ModelHolder:
             distribution = json.loads(old.scorer.bundle.read_checked("sm_distribution.json"))
             fixed_point = old.card.get("fixed_point") or {}
             r = retarget(distribution, target_from_dict(target), fixed_point.get("score"))
-            new = LiveModel(old.path, old.card, old.scorer, r.threshold, "retargeted", r.target.as_dict(),
+            new = LiveModel(old.path, old.card, old.scorer, r.threshold, None, r.target.as_dict(),
                             float(r.achieved["fpr"]), old.generation + 1)  # fmt: skip
             self._live = new
             return new

@@ -68,6 +68,8 @@ def _parse_json_events(body: bytes) -> np.ndarray:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError) as err:
         raise HTTPException(400, f"body is not valid JSON ({err}); send {{\"events\": [[...], ...]}}") from None
+    except RecursionError:
+        raise HTTPException(400, "body nests JSON too deeply; send {\"events\": [[...], ...]}") from None
     if not isinstance(doc, dict) or "events" not in doc:
         raise HTTPException(422, "JSON body must be an object with an 'events' list: {\"events\": [[...], ...]}")
     try:
