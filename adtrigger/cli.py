@@ -247,6 +247,41 @@ def stream(
 
 
 @app.command()
+def firmware(
+    bundle: Annotated[Path, typer.Argument(help="a trained (and calibrated) L1 VAE bundle, models/<name>")],
+    threshold: Annotated[
+        float | None, typer.Option(help="score threshold (default: the card's active calibrated threshold)")
+    ] = None,
+    strategy: Annotated[str, typer.Option(help="hls4ml strategy: latency or da (distributed arithmetic)")] = "latency",
+    clock_period: Annotated[float, typer.Option(help="target clock period in ns")] = 5.0,
+    latency_cutoff: Annotated[float, typer.Option(help="da4ml delay units per pipeline stage")] = 5.0,
+    events: Annotated[int, typer.Option("--events", "-n", help="verification events (refstream-v1)")] = 100_000,
+    rtl: Annotated[bool, typer.Option(help="da4ml Verilog with Verilator simulation")] = True,
+    synth: Annotated[bool, typer.Option(help="Yosys synthesis of the Verilog")] = True,
+    jobs: Annotated[int, typer.Option(help="parallel compile jobs")] = 1,
+) -> None:
+    """L1 firmware: hls4ml project, bit-exact C-sim, da4ml Verilog (Verilator, Yosys), emulator library, report."""
+    from adtrigger.bundle import BundleError
+    from firmware.design import FirmwareError
+    from firmware.flow import FirmwareSettings, build_firmware
+
+    settings = FirmwareSettings(
+        threshold=threshold, strategy=strategy, clock_period=clock_period, latency_cutoff=latency_cutoff,
+        n_events=events, rtl=rtl, synth=synth, jobs=jobs,
+    )  # fmt: skip
+    try:
+        summary = build_firmware(bundle, settings)
+    except (FirmwareError, BundleError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    v, r, y = summary["verification"], summary["rtl"] or {}, summary["yosys"] or {}
+    typer.echo(
+        f"{bundle}/firmware: bit-exact on {v['n_events']} events ({', '.join(v['mismatches'])} vs "
+        f"{', '.join(v['references'])}); latency {r.get('stages', 'n/a')} stages = {r.get('latency_ns', 'n/a')} ns; "
+        f"Yosys LUT {y.get('lut', 'n/a')}, FF {y.get('ff', 'n/a')}, DSP {y.get('dsp', 'n/a')}; see report.md"
+    )
+
+
+@app.command()
 def calibrate(
     model_dir: Annotated[Path, typer.Argument(help="an exported bundle, models/<name> (adtrigger export first)")],
     data: Annotated[list[Path], typer.Option("--data", help="SM file; repeat: one cocktail or one file a process")],

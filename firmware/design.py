@@ -1,0 +1,164 @@
+"""The one intermediate representation of the flow: what the trigger computes, read once from a bundle.
+
+A :class:`TriggerDesign` holds the quantized encoder (without its preprocessing layer), the preprocessing in
+hardware counts, the overflow limits, the score's fixed-point type and the threshold on its grid. Every later step
+(convert, rtl, emulator, verify, report) reads only this object.
+
+The trigger, per event of 57 int16 hardware counts ``hw`` (see :mod:`firmware.hwunits`):
+
+    overflow = any(hw < lo or hw > hi)                      # the L1 full scale, = training.vae.input_overflow
+    x'       = (hw - offset_hw) * 2**-(lsb_bits + shift)    # exact, the model's preprocessing
+    mu       = encoder(x')                                  # hls4ml / da4ml, bit-exact with HGQ2
+    score    = overflow ? max : TRN_SAT(sum mu^2)           # on the card's fixed_point.score grid
+    trigger  = score >= threshold.raw                       # accept iff score >= threshold
+Truncation keeps the decision exact: floor(s * 2**f) >= raw  <=>  s >= raw * 2**-f for an integer raw.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from firmware import hwunits
+
+# The score type when the card has none yet (docs/bundle.md's example; `adtrigger export` writes the real one).
+DEFAULT_SCORE_TYPE = {"signed": False, "width": 24, "integer": 8, "fraction": 16}
+SUPPORTED_ACTIVATIONS = ("relu", "linear")
+
+
+class FirmwareError(Exception):
+    """A bundle or setting the flow cannot turn into firmware; the message says what to do."""
+
+
+@dataclass
+class TriggerDesign:
+    """Everything the firmware computes; see the module docstring for the formula."""
+
+    name: str  # bundle name
+    namespace: str  # C++ namespace and symbol prefix, a valid identifier derived from the name
+    bundle: Path
+    encoder: Any  # keras.Model: preprocessed inputs -> mu (shares the bundle model's layers)
+    offset_hw: np.ndarray  # (n,) int
+    shift_total: np.ndarray  # (n,) int: lsb_bits + preprocessing shift
+    hw_lo: np.ndarray  # (n,) int
+    hw_hi: np.ndarray  # (n,) int
+    score_type: dict  # {signed, width, integer, fraction}
+    threshold: dict  # {name, raw, value, score, source}
+    card: dict | None = None
+    layers: list[dict] = field(default_factory=list)  # per quantized layer: name, units, activation
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.offset_hw)
+
+    @property
+    def n_latent(self) -> int:
+        return int(self.encoder.output_shape[-1])
+
+    @property
+    def score_max_raw(self) -> int:
+        return 2 ** int(self.score_type["width"]) - 1
+
+    def fixed_score(self, score: np.ndarray) -> np.ndarray:
+        """(N,) int64 raw firmware score of float scores: truncated onto the grid, saturated (AP_TRN, AP_SAT)."""
+        raw = np.floor(np.ldexp(np.asarray(score, dtype=np.float64), int(self.score_type["fraction"])))
+        return np.clip(raw, 0, self.score_max_raw).astype(np.int64)
+
+
+def namespace_of(name: str) -> str:
+    """A C++ identifier for a bundle name: other characters become '_', a leading digit gets 'm_'."""
+    ns = re.sub(r"\W", "_", name, flags=re.ASCII)
+    return f"m_{ns}" if not ns or ns[0].isdigit() else ns
+
+
+def _read_card(bundle: Path) -> dict | None:
+    path = bundle / "bundle.json"
+    if not path.is_file():
+        return None
+    try:
+        from adtrigger.bundle import load_bundle
+
+        return load_bundle(bundle).card
+    except ImportError:  # pragma: no cover - the bundle package predates load_bundle
+        return json.loads(path.read_text())
+
+
+def _threshold(card: dict | None, threshold: float | None, score_type: dict, bundle: Path) -> dict:
+    f = int(score_type["fraction"])
+    max_raw = 2 ** int(score_type["width"]) - 1
+    if threshold is not None:
+        raw = max(0, math.ceil(math.ldexp(float(threshold), f)))  # smallest grid value >= threshold
+        src, name, score = "command line", None, float(threshold)
+    else:
+        active = (card or {}).get("active_threshold")
+        if card is None or active is None or active not in card.get("thresholds", {}):
+            raise FirmwareError(
+                f"bundle {bundle} has no calibrated threshold (card active_threshold): run `adtrigger calibrate` "
+                "first, or pass --threshold SCORE"
+            )
+        entry = card["thresholds"][active]
+        fixed = entry.get("fixed")
+        if not fixed or "raw" not in fixed:
+            raise FirmwareError(f"threshold {active!r} of {bundle} has no fixed value: re-run adtrigger calibrate")
+        raw, src, name, score = int(fixed["raw"]), "card", active, float(entry["score"])
+    if raw > max_raw:
+        raise FirmwareError(
+            f"threshold {math.ldexp(raw, -f):g} is above the largest firmware score {math.ldexp(max_raw, -f):g} "
+            f"of the score type {score_type}: no event could ever trigger"
+        )
+    return {"name": name, "raw": int(raw), "value": math.ldexp(raw, -f), "score": score, "source": src}
+
+
+def _layers(encoder: Any) -> list[dict]:
+    """The encoder's layers as the flow maps them; FirmwareError naming a layer it cannot map."""
+    from hgq.layers import QDense
+
+    out = []
+    for layer in encoder.layers[1:]:
+        act = getattr(getattr(layer, "activation", None), "__name__", None)
+        if not isinstance(layer, QDense) or act not in SUPPORTED_ACTIVATIONS:
+            raise FirmwareError(
+                f"layer {layer.name!r} ({type(layer).__name__}, activation {act}) cannot be mapped to firmware: "
+                f"the L1 flow maps HGQ2 QDense layers with {' or '.join(SUPPORTED_ACTIVATIONS)} activation only"
+            )
+        out.append({"name": layer.name, "units": int(layer.units), "activation": act})
+    return out
+
+
+def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDesign:
+    """Read a trained (and, unless ``threshold`` is given, calibrated) L1 VAE bundle into a :class:`TriggerDesign`."""
+    bundle = Path(bundle)
+    if not (bundle / "model.keras").is_file():
+        raise FirmwareError(f"{bundle} holds no model.keras: give a bundle made by `adtrigger train`")
+    from training import vae
+
+    card = _read_card(bundle)
+    kind = ((card or {}).get("score") or {}).get("kind", "mu2")
+    if kind != "mu2":
+        raise FirmwareError(f"score kind {kind!r} cannot be mapped to firmware (needs exp); the L1 flow maps 'mu2'")
+    model = vae.load_model(bundle)
+    encoder = vae.encoder_model(model, include_preprocessing=False)
+    pre = vae.preprocessing_of(model)
+    try:
+        off = hwunits.offsets_hw(pre.offset)
+    except ValueError as err:
+        raise FirmwareError(str(err)) from None
+    shift_total = hwunits.lsb_bits(pre.n_inputs) + pre.shift
+    if (shift_total < 0).any():
+        raise FirmwareError(f"input {int(np.argmin(shift_total))} has a preprocessing shift below -LSB bits")
+    score_type = dict(((card or {}).get("fixed_point") or {}).get("score") or DEFAULT_SCORE_TYPE)
+    if score_type["signed"]:
+        raise FirmwareError("fixed_point.score is signed; sum mu^2 needs an unsigned type (ap_ufixed)")
+    lo, hi = hwunits.full_scale_hw(pre.n_inputs)
+    name = (card or {}).get("name") or bundle.resolve().name
+    return TriggerDesign(
+        name=name, namespace=namespace_of(name), bundle=bundle, encoder=encoder, offset_hw=off,
+        shift_total=shift_total.astype(np.int64), hw_lo=lo, hw_hi=hi, score_type=score_type,
+        threshold=_threshold(card, threshold, score_type, bundle), card=card, layers=_layers(encoder),
+    )  # fmt: skip

@@ -1,0 +1,116 @@
+"""``adtrigger firmware``: convert -> build -> verify -> rtl -> report, into ``<bundle>/firmware/``.
+
+The build happens in a temporary folder next to the bundle's ``firmware/`` and replaces it only when every step
+passed, bit-exact verification included; a failed build is left in ``firmware.failed/`` for inspection and the good
+build (if any) stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from firmware import convert, emulator, report, rtl, verify
+from firmware.design import FirmwareError, load_design
+from firmware.tools import require
+
+FIRMWARE_DIR = "firmware"
+
+
+@dataclass
+class FirmwareSettings:
+    """Options of the flow; defaults are the L1 target (VU9P, 200 MHz)."""
+
+    threshold: float | None = None  # None: the card's active calibrated threshold
+    strategy: str = "latency"  # hls4ml strategy: latency | da (distributed arithmetic)
+    clock_period: float = 5.0  # ns
+    latency_cutoff: float = 5.0  # da4ml delay units per pipeline stage (da4ml's default at 5 ns)
+    n_events: int = 100_000  # verification events
+    rtl: bool = True  # da4ml Verilog, Verilator simulation
+    synth: bool = True  # Yosys synthesis (needs rtl)
+    jobs: int = 1
+    timings: dict = field(default_factory=dict)
+
+
+def build_firmware(bundle: str | os.PathLike[str], settings: FirmwareSettings | None = None) -> dict:
+    """Build, verify and report the firmware of a bundle; returns the summary written to report.json and the card."""
+    s = settings or FirmwareSettings()
+    bundle = Path(bundle)
+    design = load_design(bundle, s.threshold)
+    require("g++", *(("verilator", "make") if s.rtl else ()), *(("yosys",) if s.rtl and s.synth else ()))
+    final, failed = bundle / FIRMWARE_DIR, bundle / f"{FIRMWARE_DIR}.failed"
+    tmp = bundle / f".{FIRMWARE_DIR}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        summary = _build(design, s, tmp)
+    except BaseException:
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(tmp, failed)
+        raise
+    old = bundle / f".{FIRMWARE_DIR}.old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(failed, ignore_errors=True)
+    _update_card(bundle, design.namespace, summary)
+    return summary
+
+
+def _timed(s: FirmwareSettings, step: str, t0: float) -> float:
+    now = time.perf_counter()
+    s.timings[step] = round(now - t0, 2)
+    return now
+
+
+def _build(design, s: FirmwareSettings, out: Path) -> dict:
+    t = time.perf_counter()
+    project = convert.convert(design, out / "hls", strategy=s.strategy, clock_period=s.clock_period)
+    t = _timed(s, "convert", t)
+    exe, objects = convert.build_csim(project)
+    lib = emulator.build_library(design, project, objects, out / "emulator")
+    for o in objects:
+        o.unlink()
+    t = _timed(s, "compile", t)
+    emu = emulator.Emulator(lib, design.namespace)
+    impls = {"csim": lambda hw: verify.run_csim(exe, hw), "emulator": emu.predict}
+    rtl_info = yosys = None
+    if s.rtl:
+        build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
+        sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), int(design.score_type["fraction"]))
+        impls["rtl"] = sim.predict
+        rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period, "latency_ns": build.latency_ns,
+                    "da4ml_cost": build.da4ml_cost, "reg_bits": build.reg_bits}  # fmt: skip
+        t = _timed(s, "rtl", t)
+        if s.synth:
+            yosys = rtl.synthesize(build)
+            t = _timed(s, "yosys", t)
+    hw = verify.verification_events(s.n_events)
+    (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
+    result = verify.verify(design, hw, impls)
+    t = _timed(s, "verify", t)
+    settings = {"strategy": s.strategy, "clock_period_ns": s.clock_period, "latency_cutoff": s.latency_cutoff,
+                "n_events": s.n_events, "timings_s": s.timings}  # fmt: skip
+    summary = report.summary_of(design, settings, rtl_info, yosys, result)
+    report.write_report(out, design, summary, result, report.layer_types(project.hls_model), yosys)
+    if not result["passed"]:
+        raise FirmwareError(f"firmware is not bit-exact with the software (see {out.parent / 'firmware.failed'}/"
+                            "report.md); the previous build was kept")  # fmt: skip
+    return summary
+
+
+def _update_card(bundle: Path, namespace: str, summary: dict) -> None:
+    """Record the summary and the firmware files in the card, when the bundle has one."""
+    if not (bundle / "bundle.json").is_file():
+        return
+    from adtrigger.bundle import update_card
+
+    files = [f"{FIRMWARE_DIR}/report.json", f"{FIRMWARE_DIR}/report.md",
+             f"{FIRMWARE_DIR}/emulator/{emulator.library_name(namespace)}"]  # fmt: skip
+    card_summary = {k: summary[k] for k in ("namespace", "threshold", "score_type", "rtl", "yosys", "goals")}
+    card_summary["verification"] = {k: summary["verification"][k] for k in ("n_events", "passed", "references")}
+    update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",))

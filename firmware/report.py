@@ -1,0 +1,151 @@
+"""Step 5, report: ``firmware/report.md`` and ``report.json`` from the tools' own outputs, and the card's summary.
+
+Every number here is read from a tool (Yosys ``stat``, da4ml's metadata, hls4ml's layer types, the verification
+counts); the goals are the L1 budget of the issue: latency <= 50 ns, no DSP, LUTs <= 1 % of a VU9P.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from firmware.design import TriggerDesign
+
+VU9P_LUTS = 1_182_240
+GOALS = {"latency_ns": 50.0, "dsp": 0, "lut": 11_800}  # lut: 1 % of a VU9P, rounded down
+
+
+def layer_types(hls_model: Any) -> list[dict]:
+    """Per hls4ml layer: its class and the fixed-point types of its result, weights, biases and accumulator."""
+    rows = []
+    for layer in hls_model.get_layers():
+        row = {"layer": layer.name, "class": layer.class_name}
+        row["result"] = str(layer.get_output_variable().type.precision)
+        for key, w in layer.weights.items():
+            row[key] = str(w.type.precision)
+        acc = layer.get_attr("accum_t")
+        if acc is not None:
+            row["accum"] = str(acc.precision)
+        rows.append(row)
+    return rows
+
+
+def goals_met(summary: dict) -> dict[str, bool | None]:
+    """Which of the L1 goals the build meets (None where the number was not measured)."""
+    rtl, syn = summary.get("rtl") or {}, summary.get("yosys") or {}
+    return {
+        "latency_ns<=50": None if "latency_ns" not in rtl else rtl["latency_ns"] <= GOALS["latency_ns"],
+        "dsp==0": None if "dsp" not in syn else syn["dsp"] == GOALS["dsp"],
+        "lut<=11800": None if "lut" not in syn else syn["lut"] <= GOALS["lut"],
+    }
+
+
+def summary_of(design: TriggerDesign, settings: dict, rtl: dict | None, yosys: dict | None, verification: dict) -> dict:
+    """The JSON summary (report.json, and the card's ``firmware`` field)."""
+    out = {
+        "namespace": design.namespace,
+        "settings": settings,
+        "threshold": design.threshold,
+        "score_type": design.score_type,
+        "rtl": rtl,
+        "yosys": None if yosys is None else {k: v for k, v in yosys.items() if k != "cells"},
+        "verification": {
+            "n_events": verification["n_events"], "passed": verification["passed"],
+            "references": verification["references"],
+            "mismatches": {
+                impl: {ref: c["score_mismatches"] + c["trigger_mismatches"] + c["overflow_mismatches"]
+                       for ref, c in per_ref.items()}
+                for impl, per_ref in verification["results"].items()
+            },
+        },
+    }  # fmt: skip
+    out["goals"] = goals_met(out)
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "**no**"
+    return "n/a" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
+
+
+def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: list[dict], yosys: dict | None) -> str:
+    """The human report."""
+    s, rtl = summary["settings"], summary["rtl"] or {}
+    lines = [
+        f"# L1 firmware of `{design.name}`",
+        "",
+        f"Namespace `{design.namespace}`; inputs: 57 int16 L1 hardware counts (pT 0.25 GeV, eta/phi 2^-7; "
+        "docs/firmware.md); outputs: score (on the card's score grid), trigger bit, overflow bit.",
+        f"Threshold: raw {design.threshold['raw']} = {design.threshold['value']:.10g} "
+        f"(from the {design.threshold['source']}); score type "
+        f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`.",
+        f"Settings: strategy `{s['strategy']}`, clock {s['clock_period_ns']} ns, da4ml latency cutoff "
+        f"{s['latency_cutoff']}.",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | met |",
+        "| --- | --- | --- |",
+        f"| latency <= 50 ns (stages x clock) | {_fmt(rtl.get('stages'))} stages = {_fmt(rtl.get('latency_ns'))} ns "
+        f"| {_fmt(summary['goals']['latency_ns<=50'])} |",
+        f"| 0 DSP (Yosys) | {_fmt((yosys or {}).get('dsp'))} | {_fmt(summary['goals']['dsp==0'])} |",
+        f"| LUT <= 11,800 (1 % of a VU9P, Yosys) | {_fmt((yosys or {}).get('lut'))} | "
+        f"{_fmt(summary['goals']['lut<=11800'])} |",
+        "",
+        "## Resources",
+        "",
+        "| source | LUT | FF | DSP | CARRY8 | note |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    if yosys is not None:
+        lines.append(
+            f"| Yosys `synth_xilinx -family xcup` | {yosys['lut']:,} | {yosys['ff']:,} | {yosys['dsp']} | "
+            f"{yosys['carry']:,} | {100 * yosys['lut'] / VU9P_LUTS:.2f} % of VU9P LUTs |"
+        )
+    if rtl:
+        lines.append(
+            f"| da4ml estimate | {rtl['da4ml_cost']:,.0f} | {rtl['reg_bits']:,} (register bits) | 0 | | "
+            "da4ml's LUT-equivalent cost of the adders |"
+        )
+    if yosys is not None:
+        cells = ", ".join(f"{k} {v:,}" for k, v in sorted(yosys["cells"].items()))
+        lines += ["", f"Yosys cells: {cells}."]
+    lines += ["", "## Bit widths per layer (hls4ml, after its bit-exact type inference)", ""]
+    keys = ["layer", "class", "result", "weight", "bias", "accum"]
+    lines += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
+    lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in layers]
+    lines += ["", f"## Verification ({verification['n_events']:,} events, refstream-v1 SM and signals, "
+              f"{min(200, verification['n_events'] // 10)} pushed beyond the full scale)", ""]  # fmt: skip
+    lines += ["| firmware | reference | score mismatches | trigger mismatches | overflow mismatches | triggered |",
+              "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for impl, per_ref in verification["results"].items():
+        for ref, c in per_ref.items():
+            lines.append(
+                f"| {impl} | {ref} | {c['score_mismatches']} | {c['trigger_mismatches']} | "
+                f"{c['overflow_mismatches']} | {c['n_triggered']:,} |"
+            )
+    if "keras_vs_onnx_score_mismatches" in verification:
+        lines.append(f"\nKeras vs ONNX float scores: {verification['keras_vs_onnx_score_mismatches']} mismatches.")
+    lines += [
+        "",
+        f"Result: **{'PASSED' if verification['passed'] else 'FAILED'}** (identical scores and trigger bits).",
+        "",
+        "## Files",
+        "",
+        "- `hls/`: hls4ml project; `vitis_hls -f build_trigger.tcl` runs C simulation and synthesis of the trigger "
+        "top (`build_prj.tcl`: the encoder alone, as hls4ml writes it).",
+        "- `rtl/`: da4ml Verilog (`src/`), Vivado script `build_vivado_prj.tcl`, `yosys.log`.",
+        f"- `emulator/`: `lib{design.namespace}_emulator.so` and `{design.namespace}_emulator.h` (CMSSW-style).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(out: Path, design: TriggerDesign, summary: dict, verification: dict, layers: list[dict],
+                 yosys: dict | None) -> None:  # fmt: skip
+    """``report.md`` and ``report.json`` (summary, full verification counts, layer types) into ``out``."""
+    (out / "report.md").write_text(markdown(design, summary, verification, layers, yosys))
+    full = {**summary, "verification_detail": verification, "layers": layers, "yosys_cells": (yosys or {}).get("cells")}
+    (out / "report.json").write_text(json.dumps(full, indent=1, default=str))

@@ -1,0 +1,211 @@
+"""The L1 firmware flow on the small trained model: one build (hls4ml C-sim, emulator, da4ml RTL in Verilator, Yosys)
+shared by the tests, bit-exact against Keras (and ONNX once the bundle has it) on 100k events."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from firmware import convert, emulator, hwunits, verify
+from firmware.design import FirmwareError, load_design
+from firmware.flow import FirmwareSettings, build_firmware
+
+N_EVENTS = 100_000
+
+
+def _threshold(bundle: Path) -> float:
+    """A threshold that accepts roughly 1 % of the verification events: both trigger values occur."""
+    from training import vae
+
+    hw = verify.verification_events(5000, seed=3)
+    scores = vae.l1_score(vae.load_model(bundle), hwunits.from_hardware(hw))
+    return float(np.quantile(scores[scores < vae.OVERFLOW_SCORE], 0.99))
+
+
+@pytest.fixture(scope="session")
+def firmware_bundle(trained_bundle, tmp_path_factory, request) -> tuple[Path, dict]:
+    """The one compiled firmware of the session: a copy of the calibrated bundle when that fixture exists, else of
+    the trained bundle with an explicit threshold."""
+    try:
+        source, threshold = request.getfixturevalue("calibrated_bundle"), None
+    except pytest.FixtureLookupError:
+        source, threshold = trained_bundle, _threshold(trained_bundle)
+    bundle = tmp_path_factory.mktemp("fw") / source.name
+    shutil.copytree(source, bundle)
+    summary = build_firmware(bundle, FirmwareSettings(threshold=threshold, n_events=N_EVENTS))
+    return bundle, summary
+
+
+def test_csim_emulator_and_rtl_are_bit_exact(firmware_bundle):
+    bundle, _ = firmware_bundle
+    detail = json.loads((bundle / "firmware" / "report.json").read_text())["verification_detail"]
+    assert detail["passed"] and detail["n_events"] == N_EVENTS
+    assert set(detail["results"]) == {"csim", "emulator", "rtl"}
+    if (bundle / "model.onnx").is_file():
+        assert "onnx" in detail["references"] and detail["keras_vs_onnx_score_mismatches"] == 0
+    for per_ref in detail["results"].values():
+        for c in per_ref.values():
+            assert c["score_mismatches"] == c["trigger_mismatches"] == c["overflow_mismatches"] == 0
+            assert 0 < c["n_triggered"] < N_EVENTS  # both decisions occur, so identical bits mean something
+            assert c["n_overflow"] == verify.N_OVERFLOW  # every out-of-range event raised the overflow bit
+
+
+def test_emulator_matches_keras_on_fresh_events(firmware_bundle):
+    """Independent of the flow's own check: other events, the library loaded here, Keras scored here."""
+    from training import vae
+
+    bundle, summary = firmware_bundle
+    design = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
+    lib = bundle / "firmware" / "emulator" / emulator.library_name(design.namespace)
+    raw, trig, ovf = emulator.Emulator(lib, design.namespace).predict(verify.verification_events(3000, seed=99))
+    hw = verify.verification_events(3000, seed=99)
+    score = vae.l1_score(vae.load_model(bundle), hwunits.from_hardware(hw))
+    np.testing.assert_array_equal(raw, design.fixed_score(score))
+    np.testing.assert_array_equal(trig, score >= design.threshold["value"])
+    np.testing.assert_array_equal(ovf, vae.input_overflow(hwunits.from_hardware(hw)))
+
+
+def test_report_numbers_come_from_the_tools(firmware_bundle):
+    bundle, summary = firmware_bundle
+    fw = bundle / "firmware"
+    log = (fw / "rtl" / "yosys.log").read_text()
+    stat = log[log.rfind("Number of cells") :]
+    luts = sum(int(n) for n in re.findall(r"^\s*LUT[1-6]\s+(\d+)\s*$", stat, re.M))
+    ffs = sum(int(n) for n in re.findall(r"^\s*FD[A-Z]*\s+(\d+)\s*$", stat, re.M))
+    assert luts > 0 and summary["yosys"]["lut"] == luts and summary["yosys"]["ff"] == ffs
+    meta = json.loads((fw / "rtl" / "metadata.json").read_text())
+    assert summary["rtl"]["stages"] == meta["latency"] and summary["rtl"]["da4ml_cost"] == meta["cost"]
+    assert summary["rtl"]["latency_ns"] == meta["latency"] * summary["rtl"]["clock_period_ns"]
+    md = (fw / "report.md").read_text()
+    assert f"{luts:,}" in md and f"{meta['latency']} stages" in md and "PASSED" in md
+    assert summary["goals"]["lut<=11800"] == (luts <= 11_800)
+    card = json.loads((bundle / "bundle.json").read_text())
+    assert card["firmware"]["yosys"]["lut"] == luts
+    assert "firmware/report.json" in card["files"]
+    assert (fw / "hls" / "build_trigger.tcl").is_file() and (fw / "hls" / "tb" / "hw_inputs.dat").is_file()
+
+
+@pytest.fixture(scope="module")
+def second_emulator(trained_bundle, tmp_path_factory) -> tuple[Path, str, object]:
+    """A second bundle in its own namespace with other weights (enc_0 kernel halved) and another threshold:
+    only its own HLS project and emulator are built."""
+    from training import vae
+
+    bundle = tmp_path_factory.mktemp("second") / "second_l1"
+    bundle.mkdir()
+    model = vae.load_model(trained_bundle)
+    layer = model.get_layer("enc_0")
+    layer.kernel.assign(layer.kernel * 0.5)
+    vae.save_model(model, bundle)  # no card: the name comes from the folder
+    design = load_design(bundle, threshold=1.0)
+    project = convert.convert(design, bundle / "hls")
+    _, objects = convert.build_csim(project)
+    lib = emulator.build_library(design, project, objects, bundle / "emulator")
+    return lib, design.namespace, design
+
+
+def test_two_emulators_in_one_process(firmware_bundle, second_emulator):
+    """Both libraries loaded RTLD_GLOBAL (the mode where un-namespaced symbols collide), both give their own
+    model's bits; every exported symbol carries the bundle's name."""
+    from training import vae
+
+    bundle, summary = firmware_bundle
+    first = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
+    lib1 = bundle / "firmware" / "emulator" / emulator.library_name(first.namespace)
+    lib2, ns2, second = second_emulator
+    assert first.namespace != ns2
+    e1 = emulator.Emulator(lib1, first.namespace, mode=ctypes.RTLD_GLOBAL)
+    e2 = emulator.Emulator(lib2, ns2, mode=ctypes.RTLD_GLOBAL)
+    hw = verify.verification_events(2000, seed=5)
+    x = hwunits.from_hardware(hw)
+    for design, emu, model_dir in ((first, e1, bundle), (second, e2, second.bundle)):
+        score = vae.l1_score(vae.load_model(model_dir), x)
+        raw, trig, _ = emu.predict(hw)
+        np.testing.assert_array_equal(raw, design.fixed_score(score))
+        np.testing.assert_array_equal(trig, score >= design.threshold["value"])
+    assert not np.array_equal(e1.predict(hw)[0], e2.predict(hw)[0])  # the two really are different models
+    for lib, ns in ((lib1, first.namespace), (lib2, ns2)):
+        out = subprocess.run(["nm", "-D", "--defined-only", "-C", str(lib)], capture_output=True, text=True).stdout
+        names = [line.split(" ", 2)[2] for line in out.splitlines() if len(line.split(" ", 2)) == 3]
+        assert names and all(ns in n for n in names), [n for n in names if ns not in n][:5]
+
+
+def test_bad_emulator_loads_are_errors(tmp_path, second_emulator):
+    lib, ns, _ = second_emulator
+    with pytest.raises(FirmwareError, match="does not exist"):
+        emulator.Emulator(tmp_path / "missing.so", ns)
+    junk = tmp_path / "junk.so"
+    junk.write_text("not a library")
+    with pytest.raises(FirmwareError, match="cannot load"):
+        emulator.Emulator(junk, ns)
+    with pytest.raises(FirmwareError, match="exports no emulator"):
+        emulator.Emulator(lib, "other_bundle")
+    with pytest.raises(FirmwareError, match="int16"):
+        emulator.Emulator(lib, ns).predict(np.zeros((3, 56), np.int16))
+
+
+def test_hardware_units_round_trip_and_full_scale():
+    x = np.array([[2048.0, -5.0, np.pi] * 19, [2048.25, 5.01, -3.15] * 19])
+    hw = hwunits.to_hardware(x)
+    assert hw[0, :3].tolist() == [8192, -640, 402]
+    lo, hi = hwunits.full_scale_hw()
+    inside = ((hw >= lo) & (hw <= hi)).all(axis=1)
+    from training.vae import input_overflow
+
+    assert inside.tolist() == [True, False]
+    np.testing.assert_array_equal(~inside, input_overflow(hwunits.from_hardware(hw)))
+    np.testing.assert_array_equal(hwunits.to_hardware(hwunits.from_hardware(hw)), hw)
+    with pytest.raises(ValueError, match="not on the hardware LSB grid"):
+        hwunits.offsets_hw(np.array([0.1, 0.0, 0.0]))
+
+
+def test_bundle_without_threshold_is_refused_by_the_cli(trained_bundle, tmp_path):
+    from typer.testing import CliRunner
+
+    from adtrigger.cli import app
+
+    path = trained_bundle / "bundle.json"
+    card = json.loads(path.read_text()) if path.is_file() else {}
+    if card.get("active_threshold"):
+        pytest.skip("the shared trained bundle is calibrated")
+    r = CliRunner().invoke(app, ["firmware", str(trained_bundle)])
+    assert r.exit_code == 2 and "no calibrated threshold" in r.output and "adtrigger calibrate" in r.output
+
+
+def test_unmappable_layer_and_missing_tool(tmp_path, monkeypatch):
+    import keras
+
+    from firmware import design as design_mod
+    from firmware import tools
+
+    inp = keras.Input((57,))
+    model = keras.Model(inp, keras.layers.Dense(4, name="plain_dense")(inp))
+    with pytest.raises(FirmwareError, match=r"'plain_dense'.*cannot be mapped"):
+        design_mod._layers(model)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FirmwareError, match=r"verilator not found.*apt-get install verilator"):
+        tools.require("verilator")
+
+
+def test_failed_build_keeps_the_good_one(firmware_bundle, tmp_path, monkeypatch):
+    bundle, summary = firmware_bundle
+    copy = tmp_path / bundle.name
+    shutil.copytree(bundle, copy)
+    before = (copy / "firmware" / "report.json").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise FirmwareError("g++ exploded")
+
+    monkeypatch.setattr(convert, "build_csim", broken)
+    with pytest.raises(FirmwareError, match="exploded"):
+        build_firmware(copy, FirmwareSettings(threshold=summary["threshold"]["score"], rtl=False))
+    assert (copy / "firmware" / "report.json").read_bytes() == before
+    assert (copy / "firmware.failed" / "hls").is_dir()
+    assert not list(copy.glob(".firmware.tmp-*"))
