@@ -62,3 +62,21 @@ def exported_bundle(trained_bundle, tmp_path_factory) -> Path:
     shutil.copytree(trained_bundle, out)
     export(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def calibrated_bundle(exported_bundle, tmp_path_factory) -> Path:
+    """A copy of ``exported_bundle`` calibrated by ``adtrigger calibrate`` to FPR 1e-2 (1 kHz at 100 kHz input) on
+    refstream-v1 SM (first 20,000 events per file), A_4l_m50 as signal: active threshold "default" with its L1 fixed
+    threshold, ``sm_distribution.json`` and ``calibration/``. Shared read-only: copy it before changing it."""
+    import shutil
+
+    from adtrigger.bundle.rates import make_target
+    from training.calibration import calibrate
+
+    out = tmp_path_factory.mktemp("calibrated") / exported_bundle.name
+    shutil.copytree(exported_bundle, out)
+    sm = [REFSTREAM / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
+    target = make_target(rate_hz=1000.0, input_rate_hz=1e5)
+    calibrate(out, sm, [REFSTREAM / "A_4l_m50.h5"], target, max_events=20_000, workers=0)
+    return out
