@@ -296,7 +296,9 @@ def calibrate(
     activate: Annotated[bool, typer.Option(help="make it the active threshold")] = True,
     max_events: Annotated[int | None, typer.Option(help="read at most this many events per file")] = None,
     shard_events: Annotated[int, typer.Option(help="events per scoring shard")] = 200_000,
-    workers: Annotated[int | None, typer.Option(help="local Dask workers (0: in this process; default: cores)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="local Dask workers (0: this process; default: Dask above 2M events)")
+    ] = None,
     scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
 ) -> None:
     """Set a threshold for a target SM rate on one SM half, check it on the other, and write it into the bundle."""

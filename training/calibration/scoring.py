@@ -13,6 +13,7 @@ from adtrigger.bundle import BundleError
 from adtrigger.bundle.scoring import Scorer
 from training.calibration.sources import HALF_SALT, Plan, Shard, read_shard, unit_hashes
 
+DASK_MIN_EVENTS = 2_000_000  # in-process scoring runs at ~0.5 M events/s per core (bench/calibrate_scoring.py)
 _SCORERS: dict[tuple[str, str], Scorer] = {}  # per process: one session per bundle and model checksum
 
 
@@ -78,10 +79,13 @@ def score_plan(
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Scored:
-    """Score every shard: in this process when there is one shard or ``workers == 0`` (and no scheduler), else on
-    Dask (a local cluster of ``workers`` processes, or the scheduler at ``scheduler``)."""
+    """Score every shard: on Dask (a local cluster of ``workers`` processes, or the scheduler at ``scheduler``) when a
+    scheduler or workers are given, or by default when there are more than ``DASK_MIN_EVENTS`` events (a local
+    cluster costs ~5 s to start); else in this process. ``workers == 0`` forces this process."""
     shards = [*plan.sm, *plan.signals]
-    if scheduler is None and (workers == 0 or len(shards) == 1):
+    n_events = sum(s.stop - s.start for s in shards)
+    local = workers == 0 or len(shards) == 1 or (workers is None and n_events <= DASK_MIN_EVENTS)
+    if scheduler is None and local:
         results = []
         for s in shards:
             results.append(score_shard(bundle_path, model_sha256, kind, s))
