@@ -45,6 +45,17 @@ def _input_section(kind: str) -> dict[str, Any]:
     }
 
 
+def _preprocessing(model_dir: Path) -> dict[str, Any]:
+    """The input transformation the graph applies: the L1 offset and shift, or the HLT standardiser."""
+    l1, hlt = model_dir / "preprocessing.json", model_dir / "hlt_vae.json"
+    if l1.is_file():
+        return json.loads(l1.read_text())
+    if hlt.is_file():
+        std = json.loads(hlt.read_text()).get("standardizer", {})
+        return {"formula": "x' = (x - mean) / std", **std}
+    return {}
+
+
 def _data_manifest(cfg: Config, manifest: dict[str, Any]) -> dict[str, Any]:
     """The data the model saw: files with sha256 and size, event counts, split and seed."""
     files = {str(p): file_entry(p) for p in [*cfg.sm_paths(), *cfg.signal_paths()] if Path(p).is_file()}
@@ -56,8 +67,7 @@ def write_train_card(model_dir: Path, cfg: Config, record: dict[str, Any]) -> di
     """Write ``bundle.json`` for a freshly trained model directory, vouching for every file already in it."""
     model_dir = Path(model_dir)
     kind = cfg.model.kind
-    pre_file = model_dir / "preprocessing.json"
-    preprocessing = json.loads(pre_file.read_text()) if pre_file.is_file() else {}
+    preprocessing = _preprocessing(model_dir)
     score: dict[str, Any] = {
         "kind": cfg.model.score,
         "definition": SCORE_DEFINITIONS.get((kind, cfg.model.score), cfg.model.score),
