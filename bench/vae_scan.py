@@ -62,9 +62,10 @@ def main() -> None:
     for text in args.variants:
         v = json.loads(text)
         filled_only = v.pop("filled_only", True)
+        rare = v.pop("rare_gain_bits", None)
         kind = v.pop("score", "mu2")
         cfg = vae.VAEConfig(**{"epochs": args.epochs, "verbose": 0, **v})
-        pre = fit_preprocessing(tr.flat, tr.weight, filled_only=filled_only)
+        pre = fit_preprocessing(tr.flat, tr.weight, filled_only=filled_only, rare_gain_bits=rare)
         start = time.perf_counter()
         model, hist = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg, preprocessing=pre)
         seconds = time.perf_counter() - start

@@ -73,6 +73,20 @@ def test_preprocessing_roundtrip(events):
     assert (p0.shift == 0).all() and p0.offset[0] == 5.0
 
 
+def test_rare_slot_gain_is_bounded(events):
+    """rare_gain_bits amplifies seldom-filled slots (the 3rd muon) by at most 2**k and leaves common ones alone."""
+    x, w = events["x_train"], events["w_train"]
+    base = fit_preprocessing(x, w)
+    for k in (0, 2, 3):
+        pre = fit_preprocessing(x, w, rare_gain_bits=k)
+        np.testing.assert_array_equal(pre.offset, base.offset)
+        assert (pre.shift <= base.shift).all() and (pre.shift >= base.shift - k).all()
+        assert pre.shift[0] == base.shift[0]  # MET: always filled
+    muon2_pt = 3 * 7
+    assert fit_preprocessing(x, w, rare_gain_bits=3).shift[muon2_pt] < base.shift[muon2_pt]
+    assert (fit_preprocessing(x, w, rare_gain_bits=0).shift == base.shift).all()
+
+
 def test_short_training_lowers_validation_loss(events, trained):
     from training import vae
 
