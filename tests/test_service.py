@@ -1,0 +1,394 @@
+"""The scoring service against real ``adtrigger serve`` processes on loopback: HTTP and the stream give the
+in-process ``Scorer``'s scores bit for bit, every event gets one decision in order, bad input is refused clearly,
+reloads lose nothing and a corrupt bundle is refused while the old model keeps serving."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from adtrigger.bundle.scoring import Scorer
+from adtrigger.cli import app as cli
+from service.client import replay
+from service.frames import HEADER, KIND_EVENTS, MAGIC, decode_decisions, encode_events
+from service.server import free_port, spawn
+from training.stream.io import read_events
+
+REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+TOKEN = "t0ken-for-tests"
+MAX_BATCH = 8192
+MAX_PAYLOAD = 2 * 2**20
+SETTINGS = {
+    "ADTRIGGER_MAX_BATCH": str(MAX_BATCH),
+    "ADTRIGGER_MAX_PAYLOAD_BYTES": str(MAX_PAYLOAD),
+    "ADTRIGGER_RATE_WINDOW": "20000",
+    "OMP_NUM_THREADS": "1",
+}
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BIN = {"content-type": "application/octet-stream"}
+
+
+@pytest.fixture(scope="module")
+def events() -> np.ndarray:
+    """(4000, 57) float32: SM W events and A->4l signal events, one with MET beyond the L1 full scale."""
+    sm, signal = read_events(REFSTREAM / "W_lnu.h5").flat[:3000], read_events(REFSTREAM / "A_4l_m50.h5").flat[:1000]
+    x = np.concatenate([sm, signal])
+    x[5, 0] = 1.0e6
+    return np.ascontiguousarray(x)
+
+
+@pytest.fixture(scope="module")
+def scorer(calibrated_bundle) -> Scorer:
+    return Scorer(calibrated_bundle)
+
+
+def _start(bundle: Path, tmp: Path, env: dict):
+    port = free_port()
+    proc = spawn(bundle, port, tmp / f"serve-{port}.log", SETTINGS | env)
+    return proc, f"http://127.0.0.1:{port}", tmp / f"serve-{port}.log"
+
+
+@pytest.fixture(scope="module")
+def server(calibrated_bundle, tmp_path_factory):
+    """A read-only instance: no admin token."""
+    proc, base, _ = _start(calibrated_bundle, tmp_path_factory.mktemp("serve"), {})
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def admin_server(calibrated_bundle, tmp_path_factory):
+    """An instance with admin calls on, serving its own copy of the bundle; yields (base url, bundle copy, log)."""
+    tmp = tmp_path_factory.mktemp("admin")
+    bundle = Path(shutil.copytree(calibrated_bundle, tmp / "bundle"))
+    proc, base, log = _start(bundle, tmp, {"ADTRIGGER_ADMIN_TOKEN": TOKEN})
+    yield base, bundle, log
+    proc.terminate()
+    proc.wait(10)
+
+
+def ws_url(base: str) -> str:
+    return base.replace("http://", "ws://") + "/v1/stream"
+
+
+def metric(base: str, name: str) -> float:
+    """A metric's value, summed over its labels."""
+    lines = httpx.get(base + "/metrics").text.splitlines()
+    values = [float(ln.rsplit(" ", 1)[1]) for ln in lines if ln.startswith((name + " ", name + "{"))]
+    if not values:
+        raise KeyError(name)
+    return sum(values)
+
+
+# --- scores --------------------------------------------------------------------------------------------------------
+
+
+def test_http_scores_equal_in_process_bit_for_bit(server, events, scorer):
+    want = scorer.score(events)
+    r_json = httpx.post(server + "/v1/score", json={"events": events.tolist()})
+    r_bin = httpx.post(server + "/v1/score", content=events.tobytes(), headers=BIN)
+    r_3d = httpx.post(server + "/v1/score", json={"events": events.reshape(-1, 19, 3).tolist()})
+    for r in (r_json, r_bin, r_3d):
+        assert r.status_code == 200, r.text
+        got = r.json()
+        assert np.array_equal(np.array(got["scores"], dtype=np.float64), want)
+        assert got["accept"] == scorer.accept(want).tolist()
+    assert want[5] == scorer.bundle.card["score"]["overflow_score"] and r_json.json()["accept"][5]
+
+
+def test_stream_long_sequence_in_order_bit_exact(server, events, scorer):
+    """300 frames (60k events, the file cycled): every event one decision, in order, equal to in-process."""
+    before = metric(server, "adtrigger_events_scored_total")
+    rep = asyncio.run(replay(ws_url(server), events, batch=200, total=60_000, window=4, keep=True, first_seq=10**12))
+    assert rep.frames == 300 and rep.events == 60_000 and len(rep.scores) == 60_000
+    want = scorer.score(events)
+    assert np.array_equal(rep.scores, np.tile(want, 15))
+    assert np.array_equal(rep.accept, np.tile(scorer.accept(want), 15))
+    assert rep.accepted == int(rep.accept.sum())
+    assert metric(server, "adtrigger_events_scored_total") - before == 60_000
+
+
+def test_model_health_ready_metrics(server, scorer):
+    card = httpx.get(server + "/v1/model").json()
+    assert card["card"]["name"] == scorer.bundle.name and card["threshold"]["score"] == scorer.threshold()
+    assert httpx.get(server + "/healthz").json() == {"status": "ok"}
+    assert httpx.get(server + "/readyz").json()["ready"] is True
+    text = httpx.get(server + "/metrics").text
+    for name in ("adtrigger_events_accepted_total", "adtrigger_batch_latency_seconds_bucket",
+                 "adtrigger_accept_fraction_window", "adtrigger_accept_fraction_target", "adtrigger_rate_alarm"):
+        assert name in text
+
+
+# --- bad input over HTTP -------------------------------------------------------------------------------------------
+
+GOOD = np.zeros((2, 57), np.float32)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "message"),
+    [
+        ({"json": {"events": [[0.0] * 56]}}, 422, "shape (1, 56)"),
+        ({"json": {"events": [[0.0] * 57, [0.0] * 3]}}, 422, "rectangular"),
+        ({"json": {"events": [["a"] * 57]}}, 422, "numbers only"),
+        ({"json": {"events": [[True] * 57]}}, 422, "numbers only"),
+        ({"json": {"events": []}}, 422, "empty batch"),
+        ({"json": {"evts": []}}, 422, "'events' list"),
+        ({"json": {"events": [[0.1] * 57]}}, 422, "not exactly representable in float32"),
+        ({"content": json.dumps({"events": [[float("nan")] * 57]}), "headers": {"content-type": "application/json"}},
+         422, "NaN or infinite"),
+        ({"content": json.dumps({"events": [[float("inf")] * 57]}), "headers": {"content-type": "application/json"}},
+         422, "NaN or infinite"),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "not valid JSON"),
+        ({"content": b"[" * 200_000 + b"]" * 200_000, "headers": {"content-type": "application/json"}}, 400, "deeply"),
+        ({"content": GOOD.tobytes()[:-4], "headers": BIN}, 422, "not a whole number of 228-byte events"),
+        ({"content": b"", "headers": BIN}, 422, "empty batch"),
+        ({"content": np.full((1, 57), np.nan, np.float32).tobytes(), "headers": BIN}, 422, "NaN or infinite"),
+        ({"content": GOOD.tobytes(), "headers": {"content-type": "text/plain"}}, 415, "application/octet-stream"),
+        ({"content": np.zeros((MAX_BATCH + 1, 57), np.float32).tobytes(), "headers": BIN}, 413, "over the limit"),
+        ({"content": bytes(MAX_PAYLOAD + 228), "headers": BIN}, 413, "over the limit"),
+    ],
+)
+def test_bad_http_input_gets_a_clear_4xx(server, kwargs, status, message):
+    r = httpx.post(server + "/v1/score", **kwargs)
+    assert r.status_code == status, r.text
+    assert message in r.json()["detail"]
+    assert httpx.post(server + "/v1/score", json={"events": GOOD.tolist()}).status_code == 200  # still serving
+
+
+_json_leaf = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4)
+_json = st.recursive(
+    _json_leaf, lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=3), c, max_size=3), max_leaves=40
+)
+_rows = st.lists(st.lists(st.floats(width=32) | st.integers(-(2**40), 2**40), min_size=56, max_size=58), max_size=3)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(_json, _json.map(lambda v: {"events": v}), _rows.map(lambda v: {"events": v})),
+       raw=st.binary(max_size=700))  # fmt: skip
+def test_fuzz_score_endpoint_never_fails_on_bad_input(server, body, raw):
+    with httpx.Client(base_url=server) as c:  # a fresh connection per example: no state carried over
+        r = c.post("/v1/score", content=json.dumps(body), headers={"content-type": "application/json"})
+        assert r.status_code in (200, 400, 413, 422), r.text
+        if r.status_code == 200:
+            assert len(r.json()["scores"]) == len(body["events"])
+        r = c.post("/v1/score", content=raw, headers=BIN)
+        assert r.status_code in (200, 413, 422), r.text
+        assert r.status_code != 200 or r.json()["n"] == len(raw) // 228
+
+
+# --- bad frames on the stream --------------------------------------------------------------------------------------
+
+
+async def _exchange(url: str, frames: list) -> tuple[list, int, str]:
+    """Send ``frames``, read decisions until the server closes; (decisions, close code, close reason)."""
+    got = []
+    async with connect(url, compression=None, max_size=None) as ws:
+        try:
+            for f in frames:
+                await ws.send(f)
+            while True:
+                got.append(decode_decisions(await asyncio.wait_for(ws.recv(), 30)))
+        except ConnectionClosed as err:
+            return got, err.rcvd.code, err.rcvd.reason
+    raise AssertionError("the server did not close the stream")
+
+
+def _frame(seq: int, n: int = 3, width: int = 57, fill: float = 0.0) -> bytes:
+    return encode_events(seq, np.full((n, width), fill, np.float32))
+
+
+@pytest.mark.parametrize(
+    ("bad", "code", "reason"),
+    [
+        ("a text frame", 1003, "text frame"),
+        (b"XXXX" + _frame(1)[4:], 1007, "bad magic"),
+        (HEADER.pack(MAGIC, 9, KIND_EVENTS, 1, 3, 57) + bytes(3 * 228), 1007, "version 9"),
+        (_frame(1)[:-1], 1007, "need"),
+        (_frame(1, width=56), 1007, "56 features"),
+        (_frame(1, n=0), 1007, "empty batch"),
+        (_frame(1, fill=float("nan")), 1007, "NaN or infinite"),
+        (_frame(1, fill=float("-inf")), 1007, "NaN or infinite"),
+        (_frame(5), 1007, "frame seq 5 where 1 was due"),
+        (_frame(1, n=MAX_BATCH + 1), 1009, "over the limit"),
+        (_frame(1, n=MAX_PAYLOAD // 228 + 10), 1009, ""),
+    ],
+)
+def test_bad_frame_closes_with_code_after_earlier_decisions(server, bad, code, reason):
+    got, got_code, got_reason = asyncio.run(_exchange(ws_url(server), [_frame(0, n=7), bad, _frame(2)]))
+    assert got_code == code and reason in got_reason
+    assert [(d.seq, len(d.scores)) for d in got] == [(0, 7)]  # the good frame before it is answered, none after
+
+
+def test_client_gone_mid_stream_leaves_the_server_serving(server, events, scorer):
+    async def vanish() -> None:
+        ws = await connect(ws_url(server), compression=None, max_size=None)
+        for i in range(30):
+            await ws.send(encode_events(i, events[:1000]))
+        ws.transport.abort()  # no close frame, replies unread
+
+    asyncio.run(vanish())
+    rep = asyncio.run(replay(ws_url(server), events, batch=1000, keep=True))
+    assert np.array_equal(rep.scores, scorer.score(events))
+    for _ in range(50):
+        if metric(server, "adtrigger_streams_open") == 0:
+            break
+        asyncio.run(asyncio.sleep(0.1))
+    assert metric(server, "adtrigger_streams_open") == 0
+
+
+# --- admin: auth, reload, retarget, the rate alarm -----------------------------------------------------------------
+
+
+def test_admin_needs_the_token(server, admin_server):
+    assert httpx.post(server + "/v1/admin/reload").status_code == 403  # no token configured: admin is off
+    base, _, _ = admin_server
+    assert httpx.post(base + "/v1/admin/reload").status_code == 401
+    r = httpx.post(base + "/v1/admin/reload", headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+
+
+def test_reload_under_load_loses_nothing(admin_server, events, scorer, tmp_path):
+    base, bundle, _ = admin_server
+    other = Path(shutil.copytree(bundle, tmp_path / "same_model"))
+    want = scorer.score(events)
+
+    async def run() -> tuple:
+        stream = asyncio.create_task(replay(ws_url(base), events, batch=500, total=80_000, rate=60_000, keep=True))
+        gens, scored = [], 0
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            while not stream.done():
+                r = await c.post("/v1/admin/reload", json={"bundle": str(other if len(gens) % 2 else bundle)},
+                                 headers=AUTH)  # fmt: skip
+                assert r.status_code == 200, r.text
+                gens.append(r.json()["generation"])
+                r = await c.post("/v1/score", json={"events": events[:50].tolist()})
+                assert r.status_code == 200 and r.json()["scores"] == want[:50].tolist()
+                scored += 1
+        return await stream, gens
+
+    rep, gens = asyncio.run(run())
+    assert len(gens) >= 2 and gens == sorted(gens)  # swapped at least twice while the stream ran
+    assert rep.frames == 160 and len(rep.scores) == 80_000
+    assert np.array_equal(rep.scores, np.tile(want, 20))
+
+
+def test_corrupt_bundle_is_refused_and_the_old_model_keeps_serving(admin_server, events, scorer, tmp_path):
+    base, bundle, _ = admin_server
+    before = httpx.get(base + "/v1/model").json()["generation"]
+    corrupt = Path(shutil.copytree(bundle, tmp_path / "corrupt"))
+    onnx = corrupt / "model.onnx"
+    data = bytearray(onnx.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    onnx.write_bytes(bytes(data))
+    bad_card = Path(shutil.copytree(bundle, tmp_path / "bad_card"))
+    (bad_card / "bundle.json").write_text("{ truncated")
+    for path, why in ((corrupt, "sha256"), (bad_card, "not valid JSON"), (tmp_path / "nowhere", "not found")):
+        r = httpx.post(base + "/v1/admin/reload", json={"bundle": str(path)}, headers=AUTH)
+        assert r.status_code == 422 and why in r.json()["detail"] and "still serving" in r.json()["detail"]
+    assert httpx.get(base + "/v1/model").json()["generation"] == before
+    r = httpx.post(base + "/v1/score", json={"events": events[:100].tolist()})
+    assert r.json()["scores"] == scorer.score(events[:100]).tolist()
+
+
+def test_retarget_from_the_stored_sm_distribution(admin_server, events, scorer):
+    base, bundle, _ = admin_server
+    old = httpx.get(base + "/v1/model").json()["threshold"]
+    target = {"kind": "fpr", "value": old["target_fpr"] / 2}
+    r = httpx.post(base + "/v1/admin/retarget", json=target, headers=AUTH)
+    assert r.status_code == 200, r.text
+    new = r.json()["threshold"]
+    assert new["name"] == "retargeted" and new["score"] > old["score"]
+    assert new["target"]["fpr"] == target["value"] and new["target_fpr"] < old["target_fpr"]  # achieved, held out
+    got = httpx.post(base + "/v1/score", json={"events": events.tolist()}).json()
+    assert got["accept"] == (scorer.score(events) >= new["score"]).tolist()
+    assert metric(base, "adtrigger_threshold") == new["score"]
+    assert httpx.post(base + "/v1/admin/retarget", json={"kind": "fpr", "value": 2.0}, headers=AUTH).status_code == 422
+    # a reload goes back to the card's threshold
+    r = httpx.post(base + "/v1/admin/reload", json={"bundle": str(bundle)}, headers=AUTH)
+    assert r.json()["threshold"]["score"] == old["score"]
+
+
+def test_rate_alarm_when_everything_is_accepted(admin_server, events):
+    """Events beyond the L1 full scale all score the overflow score: a full window of them must alarm."""
+    base, _, log = admin_server
+    hot = np.zeros((1000, 57), np.float32)
+    hot[:, 0] = 1.0e6
+    asyncio.run(replay(ws_url(base), hot, batch=1000, total=25_000))
+    assert metric(base, "adtrigger_rate_alarm") == 1.0
+    assert metric(base, "adtrigger_accept_fraction_window") > 0.9
+    assert "accept-rate alarm" in log.read_text()
+
+
+# --- the process and the command line ------------------------------------------------------------------------------
+
+
+def test_service_imports_no_training_stack(calibrated_bundle):
+    """Start the service in a fresh interpreter, score over HTTP, then list what it imported."""
+    code = f"""
+import json, sys, urllib.request
+from service.server import BackgroundServer
+from service.settings import ServiceSettings
+with BackgroundServer(ServiceSettings(bundle={str(calibrated_bundle)!r})) as srv:
+    body = json.dumps({{"events": [[0.0] * 57]}}).encode()
+    url = f"http://127.0.0.1:{{srv.port}}/v1/score"
+    req = urllib.request.Request(url, body, {{"content-type": "application/json"}})
+    assert urllib.request.urlopen(req).status == 200
+heavy = ("torch", "keras", "tensorflow", "jax", "hgq", "training")
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_cli_serve_refuses_a_bad_bundle_and_stream_reports(server, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["serve", str(tmp_path)])
+    assert r.exit_code == 2 and "not a bundle" in r.output and len(r.output.strip().splitlines()) == 1
+    z = str(REFSTREAM / "Z_ll.h5")
+    r = runner.invoke(cli, ["stream", z, "--url", ws_url(server), "-n", "5000", "--batch", "1000"])
+    assert r.exit_code == 0, r.output
+    assert "5000 events in 5 frames" in r.output and "p99" in r.output
+    r = runner.invoke(cli, ["stream", z, "--url", "ws://127.0.0.1:1/v1/stream"])
+    assert r.exit_code == 2 and "error:" in r.output
+
+
+# --- schema-driven fuzzing of every HTTP route ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api_schema(server):
+    import schemathesis
+
+    return schemathesis.openapi.from_url(server + "/openapi.json")
+
+
+def _schemathesis_parametrize():
+    try:
+        import schemathesis
+    except ImportError:  # pragma: no cover - schemathesis is in the dev extra
+        return pytest.mark.skip(reason="schemathesis is not installed")
+    return schemathesis.pytest.from_fixture("api_schema").parametrize()
+
+
+@_schemathesis_parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_schemathesis_no_route_fails_on_generated_input(case):
+    """Every route, with inputs generated from the OpenAPI schema: never a server error."""
+    from schemathesis.checks import not_a_server_error
+
+    case.call_and_validate(checks=[not_a_server_error])
