@@ -321,3 +321,15 @@ def test_sm_distribution_and_retarget_match_a_fresh_pass():
     assert dist["fpr"][dist["thresholds"].index(r.threshold)] <= 0.3
     with pytest.raises(BundleError, match=r"cannot be resolved: .* need ~[0-9.e+]+ effective events"):
         retarget(dist, make_target(fpr=1e-6))
+
+
+def test_target_round_trips_through_its_card_entry():
+    from adtrigger.bundle.rates import make_target, target_from_dict
+
+    for t in (make_target(rate_hz=1e3, input_rate_hz=1e5), make_target(events_per_day=50, input_rate_hz=4e7),
+              make_target(fpr=1e-5)):  # fmt: skip
+        assert target_from_dict(json.loads(json.dumps(t.as_dict()))) == t
+    with pytest.raises(BundleError, match="target kind must be one of"):
+        target_from_dict({"kind": "Hz", "value": 1})
+    with pytest.raises(BundleError, match="needs a numeric value"):
+        target_from_dict({"kind": "fpr", "value": "a lot"})

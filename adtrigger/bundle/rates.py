@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -94,11 +95,15 @@ def make_target(
 
 
 def target_from_dict(d: Mapping) -> Target:
-    """A target as stored in a card's threshold entry."""
+    """A target as stored in a card's threshold entry (``kind``, ``value``, optional ``input_rate_hz``)."""
     if d.get("kind") not in TARGET_KINDS:
         raise BundleError(f"target kind must be one of {TARGET_KINDS}, got {d.get('kind')!r}")
-    key = {"rate_hz": "rate_hz", "events_per_day": "events_per_day", "fpr": "fpr"}[d["kind"]]
-    return make_target(**{key: float(d["value"])}, input_rate_hz=d.get("input_rate_hz"))
+    try:
+        value = float(d["value"])
+        rate = None if d.get("input_rate_hz") is None else float(d["input_rate_hz"])
+    except (KeyError, TypeError, ValueError):
+        raise BundleError(f"a target needs a numeric value (and input_rate_hz), got {dict(d)}") from None
+    return make_target(**{d["kind"]: value}, input_rate_hz=rate)  # the kinds are make_target's keywords
 
 
 # --- Clopper-Pearson with non-integer counts -----------------------------------------------------------------------
@@ -161,7 +166,7 @@ def _beta_ppf(q: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     leaves it), from the normal approximation; converges in a handful of steps, exact for tiny fractions."""
     a, b = (np.asarray(v, dtype=np.float64).ravel() for v in (a, b))
     mean, var = a / (a + b), a * b / ((a + b) ** 2 * (a + b + 1))
-    z = math.sqrt(2.0) * _erfinv(2 * q - 1)
+    z = NormalDist().inv_cdf(q)
     u = np.log(np.clip(mean + z * np.sqrt(var), 1e-300, 1 - 1e-12))
     lo, hi = np.full_like(a, -745.0), np.zeros_like(a)
     lgab = _lgamma(a + b) - _lgamma(a) - _lgamma(b)
@@ -179,15 +184,6 @@ def _beta_ppf(q: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if done.all():
             break
     return np.exp(u)
-
-
-def _erfinv(y: float) -> float:
-    """Inverse error function of a scalar, by bisection on math.erf (for the starting point only)."""
-    lo, hi = -6.0, 6.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if math.erf(mid) < y else (lo, mid)
-    return 0.5 * (lo + hi)
 
 
 def clopper_pearson(k: np.ndarray, n: np.ndarray, cl: float = CL_1SIGMA) -> tuple[np.ndarray, np.ndarray]:
