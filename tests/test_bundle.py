@@ -158,6 +158,7 @@ def test_update_card_merges_registers_and_keeps_old_card_on_error(tmp_path):
         update_card(tmp_path, {}, files=["b.txt"])
     assert (tmp_path / "bundle.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".bundle.lock", "a.txt", "bundle.json"]  # no temp left
+    assert (tmp_path / "bundle.json").stat().st_mode & 0o777 == (tmp_path / "a.txt").stat().st_mode & 0o777
     assert read_card(tmp_path) == json.loads(before)
 
 

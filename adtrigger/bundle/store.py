@@ -22,6 +22,8 @@ from adtrigger.bundle.schema import BundleError, validate_card
 
 CARD_FILE = "bundle.json"
 _LOCK_FILE = ".bundle.lock"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: mkstemp makes 0600 files, a bundle's files get the usual 0666 & ~umask
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -47,6 +49,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # readable by a service running as another user, as any written file
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
