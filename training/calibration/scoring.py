@@ -34,9 +34,11 @@ def score_shard(bundle_path: str, model_sha256: str, kind: str, shard: Shard) ->
     del x
     if shard.role != "sm":
         return {"scores": scores}
-    keep = unit_hashes(shard, ids, label) >= shard.exclude_below
-    if shard.exclude_rows is not None:  # training read only the first rows of the file
-        keep |= np.arange(shard.start, shard.stop) >= shard.exclude_rows
+    keep = np.ones(len(ids), dtype=bool)
+    if shard.exclude_below > 0:  # a file the model was trained on: leave its train/val events out
+        keep = unit_hashes(shard, ids, label) >= shard.exclude_below
+        if shard.exclude_rows is not None:  # training read only the first rows of the file
+            keep |= np.arange(shard.start, shard.stop) >= shard.exclude_rows
     weight = w * np.asarray(shard.weight_scale, dtype=np.float64)[label]
     half = unit_hashes(shard, ids, label, HALF_SALT) < 0.5
     return {"scores": scores[keep], "weight": weight[keep], "half": half[keep], "left_out": int((~keep).sum())}
