@@ -1,9 +1,10 @@
 """Scan L1 VAE settings on refstream-v1: TPR at FPR 1e-3 / 1e-4 and AUC per signal, the AE baseline beside them.
 
 Each variant is a JSON object of overrides: VAEConfig fields (``beta``, ``latent``, ``hidden``,
-``bw_regularisation``, ``free_bits``, ``epochs`` ...) plus the preprocessing choice ``filled_only`` and the score
-``score`` (mu2 | kl | rz). The data are loaded once; variants run one after the other (never two torch jobs at once
-on a 2-core machine). Results go to stdout as a markdown table and, with ``--out``, to JSON.
+``bw_regularisation``, ``free_bits``, ``epochs`` ...) plus the preprocessing choices ``filled_only`` and
+``rare_gain_bits`` and the score ``score`` (mu2 | kl | rz | all). The data are loaded once; variants run one after
+the other (never two torch jobs at once on a 2-core machine). Results go to stdout as a markdown table and, with
+``--out``, to JSON.
 
     python bench/vae_scan.py '{"beta": 0.8}' '{"beta": 0.8, "filled_only": false}' --epochs 20
 """
@@ -74,9 +75,13 @@ def main() -> None:
             "variant": text, "seconds": round(seconds, 1), "epochs": len(hist["loss"]),
             "ebops": vae.model_ebops(model), "active": vae.active_latent_dims(mu, weight=te.weight), "signals": {},
         }  # fmt: skip
-        sm_score = vae.l1_score(model, te.flat, kind)
-        for s in SIGNALS:
-            row["signals"][s] = _points(sm_score, te.weight, vae.l1_score(model, data.signals[s].flat, kind))
+        kinds = vae.SCORE_KINDS if kind == "all" else (kind,)
+        for k in kinds:
+            sm_score = vae.l1_score(model, te.flat, k)
+            sig = {s: vae.l1_score(model, data.signals[s].flat, k) for s in SIGNALS}
+            row["signals" if k == kinds[0] else f"signals_{k}"] = {
+                s: _points(sm_score, te.weight, sig[s]) for s in SIGNALS
+            }
         if args.ae:
             from training import baselines as bl
 
@@ -85,12 +90,11 @@ def main() -> None:
             sig = {s: bl.ae_score(ae, pre.apply(data.signals[s].flat)) for s in SIGNALS}
             row["ae"] = {s: _points(ae_sm, te.weight, sig[s]) for s in SIGNALS}
         results.append(row)
-        cells = " | ".join(
-            f"{row['signals'][s]['0.0001']:.4f} {row['signals'][s]['0.001']:.3f} {row['signals'][s]['auc']:.3f}"
-            for s in SIGNALS
-        )
         info = f"{row['epochs']} ep {row['seconds']} s ebops {row['ebops']} active {row['active']}"
-        print(f"| {text} | {info} | {cells} |")
+        for k in kinds:
+            res = row["signals" if k == kinds[0] else f"signals_{k}"]
+            cells = " | ".join(f"{res[s]['0.0001']:.4f} {res[s]['0.001']:.3f} {res[s]['auc']:.3f}" for s in SIGNALS)
+            print(f"| {text} {k} | {info} | {cells} |", flush=True)
         if "ae" in row:
             cells = " | ".join(f"{row['ae'][s]['0.0001']:.4f} {row['ae'][s]['0.001']:.3f} {row['ae'][s]['auc']:.3f}"
                                for s in SIGNALS)  # fmt: skip

@@ -41,6 +41,8 @@ def test_good_config_resolves_paths_relative_to_itself(data_dir):
         ("data:\n  sm: [W_lnu.h5, missing.h5]\n", "data.sm[1]: data file not found"),
         ("data:\n  sm: []\n", "no SM files"),
         ("data:\n  sm: [W_lnu.h5]\nmodel:\n  score: mse\n", "model.score"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  input_scale: some\n", "model.input_scale"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kind: hlt_vae\n  score: mu2\n", "model.score of a hlt_vae"),
         ("data: [1, 2]\n", "data must be a mapping"),
         ("data: {sm: [W_lnu.h5\n", "cannot read config"),
     ],

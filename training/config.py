@@ -35,6 +35,10 @@ class ModelConfig:
     bw_regularisation: float = 1e-6  # HGQ2 resource (EBOPs) regularisation: LUTs against physics reach
     free_bits: float = 0.05  # per latent dimension, in nats: guards against posterior collapse
     kl_warmup_epochs: int = 5
+    # preprocessing statistics: "filled" (over events where each object is present) or "all" (over all events:
+    # seldom-filled slots get a large gain, so an extra lepton moves the encoder); rare_gain_bits caps that gain
+    input_scale: str = "filled"
+    rare_gain_bits: int | None = None
 
 
 @dataclass
@@ -105,6 +109,10 @@ def _check(cfg: Config) -> None:
         raise ConfigError(f"model.kind must be one of {_KINDS}, got {m.kind!r}")
     if m.score not in _SCORES[m.kind]:
         raise ConfigError(f"model.score of a {m.kind} must be one of {_SCORES[m.kind]}, got {m.score!r}")
+    if m.input_scale not in ("filled", "all"):
+        raise ConfigError(f"model.input_scale must be 'filled' or 'all', got {m.input_scale!r}")
+    if m.rare_gain_bits is not None and m.rare_gain_bits < 0:
+        raise ConfigError("model.rare_gain_bits must be >= 0 or null")
     if m.latent < 1 or not m.hidden or min(m.hidden) < 1:
         raise ConfigError("model.latent and model.hidden must be positive")
     if m.beta < 0 or m.bw_regularisation < 0 or m.free_bits < 0:

@@ -112,9 +112,9 @@ def fit_preprocessing(
     ``filled_only``: statistics of each object's three inputs over the events where its pT (every third input,
     starting at 0) is > 0; inputs of an object never present get offset 0 and shift 0.
     ``center``: "pt" offsets only the pT inputs (every third, from 0), "all" every input, "none" no input.
-    ``rare_gain_bits`` (with ``filled_only``): let the shift of a rarely filled input fall below its filled-only
-    shift towards the all-events one, by at most this many bits (a gain of at most 2**rare_gain_bits), so that an
-    object in a slot the SM seldom fills moves the encoder (see the module docstring).
+    ``rare_gain_bits``: bound the gain of a rarely filled input: its shift is the all-events one (small std, large
+    gain: an object in a slot the SM seldom fills must move the encoder) but at most this many bits below the
+    filled-only one (a gain of at most 2**rare_gain_bits over the filled-object scale).
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or len(x) == 0:
@@ -151,11 +151,11 @@ def fit_preprocessing(
     safe = np.where(std > std_floor, std, 1.0)
     shift = np.where(std > std_floor, np.round(np.log2(safe)), 0).astype(np.int64)
     if rare_gain_bits is not None:
-        if not filled_only or rare_gain_bits < 0:
-            raise ValueError("rare_gain_bits needs filled_only=True and a value >= 0")
-        wa = np.broadcast_to(w[:, None], x.shape)
-        mean_all = (wa * x).sum(axis=0) / w.sum()
-        std_all = np.sqrt((wa * (x - mean_all) ** 2).sum(axis=0) / w.sum())
-        shift_all = np.where(std_all > std_floor, np.round(np.log2(np.where(std_all > std_floor, std_all, 1.0))), 0)
-        shift = np.where(seen, np.clip(shift_all.astype(np.int64), shift - rare_gain_bits, shift), shift)
+        if rare_gain_bits < 0:
+            raise ValueError(f"rare_gain_bits must be >= 0, got {rare_gain_bits}")
+        other = fit_preprocessing(x, w, granularity=g, std_floor=std_floor, filled_only=not filled_only, center=center)
+        shift_filled, shift_all = (shift, other.shift) if filled_only else (other.shift, shift)
+        shift = np.maximum(shift_all, shift_filled - rare_gain_bits)
+        if filled_only:
+            shift = np.minimum(shift, shift_filled)
     return Preprocessing(offset=offset, shift=shift)
