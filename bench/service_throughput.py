@@ -6,7 +6,9 @@ The service runs as ``adtrigger serve`` in its own process (one ORT thread); thi
 (``service.client.replay``), so on a 2-core machine client and server each get a core. For each batch size it
 prints the in-process rate and, with one frame in flight and with ``--window`` frames in flight, the streaming
 rate, their ratio, the p50/p99 batch round trip and what fraction of one instance the CMS HLT input rate (100 kHz)
-is.
+is. CPU columns: CPU time per event of the in-process loop, of the server process and of the client during the
+stream; their ratio (in-process / server) is what the server would reach on a core of its own, and it does not
+depend on what else runs on the machine, which the wall-clock columns do.
 """
 
 from __future__ import annotations
@@ -27,19 +29,27 @@ HLT_INPUT_HZ = 100_000.0
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 
 
-def in_process_rate(scorer: Scorer, events: np.ndarray, batch: int, total: int) -> float:
-    """Events/s of ``Scorer.score`` over the same consecutive batches the stream sends (best of 3)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process(scorer: Scorer, events: np.ndarray, batch: int, total: int) -> tuple[float, float]:
+    """Events/s of ``Scorer.score`` over the same consecutive batches the stream sends (best of 3), and its CPU
+    seconds per event."""
     batches = [events[i : i + batch] for i in range(0, len(events) - batch + 1, batch)]
     scorer.score(batches[0])
-    best = 0.0
+    best, cpu = 0.0, float("inf")
     for _ in range(3):
-        t0, done, i = time.perf_counter(), 0, 0
+        t0, c0, done, i = time.perf_counter(), time.process_time(), 0, 0
         while done < total:
             scorer.score(batches[i % len(batches)])
             done += batch
             i += 1
         best = max(best, done / (time.perf_counter() - t0))
-    return best
+        cpu = min(cpu, (time.process_time() - c0) / done)
+    return best, cpu
 
 
 def main() -> None:
@@ -62,17 +72,23 @@ def main() -> None:
     proc = spawn(args.bundle, port, log, {"ADTRIGGER_THREADS": str(args.threads), "OMP_NUM_THREADS": "1"})
     print(f"bundle {args.bundle} ({scorer.bundle.name}), {len(events)} events of {args.data.name} cycled, "
           f"{args.events} per measurement, ORT threads {args.threads}, window {args.window}, {os.cpu_count()} cores")
-    print("| batch | in-process M ev/s | window | stream M ev/s | ratio | p50 ms | p99 ms | 100 kHz / instance |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| batch | in-process M ev/s | window | stream M ev/s | ratio | p50 ms | p99 ms | 100 kHz / instance | "
+          "CPU us/event in-process | server | client | CPU ratio |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     try:
         for batch in args.batch:
             asyncio.run(replay(url, events, batch=batch, total=20 * batch, window=args.window))  # warm
-            local = in_process_rate(scorer, events, batch, args.events)
+            local, local_cpu = in_process(scorer, events, batch, args.events)
             for window in sorted({1, args.window}):
+                s0, c0 = cpu_seconds(proc.pid), time.process_time()
                 rep = asyncio.run(replay(url, events, batch=batch, total=args.events, window=window))
+                server_cpu = (cpu_seconds(proc.pid) - s0) / rep.events
+                client_cpu = (time.process_time() - c0) / rep.events
                 rate = rep.events_per_second
                 print(f"| {batch} | {local / 1e6:.2f} | {window} | {rate / 1e6:.2f} | {rate / local:.0%} | "
-                      f"{rep.latency_ms(50):.2f} | {rep.latency_ms(99):.2f} | {HLT_INPUT_HZ / rate:.1%} |", flush=True)
+                      f"{rep.latency_ms(50):.2f} | {rep.latency_ms(99):.2f} | {HLT_INPUT_HZ / rate:.1%} | "
+                      f"{local_cpu * 1e6:.3f} | {server_cpu * 1e6:.3f} | {client_cpu * 1e6:.3f} | "
+                      f"{local_cpu / server_cpu:.0%} |", flush=True)  # fmt: skip
     finally:
         proc.terminate()
         proc.wait(10)

@@ -21,3 +21,6 @@ class ServiceSettings(BaseSettings):
     rate_window: int = Field(1_000_000, ge=100, description="events in the live accept-rate window")
     rate_alarm_sigma: float = Field(5.0, gt=0, description="alarm when the window departs by more than this")
     stream_queue: int = Field(2, ge=1, le=64, description="frames received ahead of scoring per stream")
+    stream_inline_events: int = Field(
+        8192, ge=0, description="frames up to this many events are scored on the event loop, larger in a thread"
+    )

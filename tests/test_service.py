@@ -72,10 +72,11 @@ def server(calibrated_bundle, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def admin_server(calibrated_bundle, tmp_path_factory):
-    """An instance with admin calls on, serving its own copy of the bundle; yields (base url, bundle copy, log)."""
+    """An instance with admin calls on, serving its own copy of the bundle, scoring stream frames of more than 100
+    events in a worker thread (the other instance scores them on the event loop); yields (url, bundle, log)."""
     tmp = tmp_path_factory.mktemp("admin")
     bundle = Path(shutil.copytree(calibrated_bundle, tmp / "bundle"))
-    proc, base, log = _start(bundle, tmp, {"ADTRIGGER_ADMIN_TOKEN": TOKEN})
+    proc, base, log = _start(bundle, tmp, {"ADTRIGGER_ADMIN_TOKEN": TOKEN, "ADTRIGGER_STREAM_INLINE_EVENTS": "100"})
     yield base, bundle, log
     proc.terminate()
     proc.wait(10)
