@@ -65,10 +65,20 @@ def convert(design: TriggerDesign, out: Path, *, strategy: str = "latency", cloc
     except Exception as err:  # hls4ml raises bare exceptions for layers it cannot map
         raise FirmwareError(f"hls4ml cannot convert the encoder of {design.bundle}: {err}") from None
     hls_model.write()
+    _qualify_code_gen(out / "firmware" / "nnet_utils" / "nnet_code_gen.h", ns)
     top = f"{ns}_trigger"
     _write_top(design, out, top, in_t, f"{design.encoder.layers[0].name}_t")
     _write_tcl(design, out, top, clock_period)
     return HLSProject(path=out, hls_model=hls_model, top=top, input_type=in_t)
+
+
+def _qualify_code_gen(path: Path, ns: str) -> None:
+    """hls4ml 1.3 puts the distributed-arithmetic kernels in the writer namespace but calls ``nnet::bit_shift``
+    unqualified from there; make nnet's helpers visible inside the namespace."""
+    opening = f"namespace {ns} {{\n"
+    text = path.read_text()
+    if opening in text and "bit_shift<" in text:
+        path.write_text(text.replace(opening, opening + "using namespace nnet;\n", 1))
 
 
 def _write_top(design: TriggerDesign, out: Path, top: str, in_t: str, enc_in_t: str) -> None:

@@ -153,8 +153,11 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
     if (shift_total < 0).any():
         raise FirmwareError(f"input {int(np.argmin(shift_total))} has a preprocessing shift below -LSB bits")
     score_type = dict(((card or {}).get("fixed_point") or {}).get("score") or DEFAULT_SCORE_TYPE)
-    if score_type["signed"]:
-        raise FirmwareError("fixed_point.score is signed; sum mu^2 needs an unsigned type (ap_ufixed)")
+    if score_type["signed"] or not 0 < int(score_type["width"]) <= 53:
+        raise FirmwareError(
+            f"fixed_point.score {score_type} must be unsigned and at most 53 bits wide (float64 scores are exact "
+            "up to 53 bits); re-export the bundle"
+        )
     lo, hi = hwunits.full_scale_hw(pre.n_inputs)
     name = (card or {}).get("name") or bundle.resolve().name
     return TriggerDesign(

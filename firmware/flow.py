@@ -81,7 +81,7 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
     rtl_info = yosys = None
     if s.rtl:
         build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
-        sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), int(design.score_type["fraction"]))
+        sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design))
         impls["rtl"] = sim.predict
         rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period, "latency_ns": build.latency_ns,
                     "da4ml_cost": build.da4ml_cost, "reg_bits": build.reg_bits}  # fmt: skip

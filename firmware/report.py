@@ -112,7 +112,9 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     if yosys is not None:
         cells = ", ".join(f"{k} {v:,}" for k, v in sorted(yosys["cells"].items()))
         lines += ["", f"Yosys cells: {cells}."]
-    lines += ["", "## Bit widths per layer (hls4ml, after its bit-exact type inference)", ""]
+    lines += ["", "## Bit widths per layer", "",
+              "hls4ml's types after its bit-exact inference; HGQ2 learns widths per element, these are the widest.",
+              ""]  # fmt: skip
     keys = ["layer", "class", "result", "weight", "bias", "accum"]
     lines += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
     lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in layers]

@@ -5,9 +5,10 @@ preprocessing, sum mu^2, score quantization and comparator around it the same wa
 what :mod:`firmware.design` describes, inputs in int16 hardware counts. ``latency_cutoff`` (da4ml's delay units
 per stage) sets the pipelining; the latency is the number of stages at the target clock.
 
-Debian's Verilator 5.006 needs three fixes (FACTS.md): its lint has no WIDTHTRUNC/WIDTHEXPAND codes (mapped to
-WIDTH), ``--build`` leaves the runtime uncompiled (``verilated.o``/``verilated_threads.o`` built and archived into
-``libverilated.a`` here) and the binder needs ``-I<verilator>/include``.
+Debian's Verilator 5.006 needs four fixes (FACTS.md and here): its lint has no WIDTHTRUNC/WIDTHEXPAND codes (mapped
+to WIDTH); it refuses da4ml's unsized binary constants wider than 32 bits (sized here); ``--build`` leaves the
+runtime uncompiled (``verilated.o``/``verilated_threads.o`` are built and archived into ``libverilated.a`` here);
+and the binder needs ``-I<verilator>/include``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from firmware.design import FirmwareError, TriggerDesign
 from firmware.tools import require, run_tool
 
 MODULE = "trigger"
+WORD_BITS = 30  # score bits per simulation output word
+UNSIZED_BINARY = re.compile(r"(?<![\w'])'b([01]+)\b")
 VERILATOR_INCLUDE = Path("/usr/share/verilator/include")
 LUT_CELL = re.compile(r"^\s*(LUT[1-6])\s+(\d+)\s*$", re.M)
 FF_CELL = re.compile(r"^\s*(FD[A-Z]*)\s+(\d+)\s*$", re.M)
@@ -50,7 +53,7 @@ class RTLBuild:
 
 
 def trace(design: TriggerDesign):
-    """da4ml ``CombLogic`` of the trigger: (n,) int16 counts -> [score, trigger, overflow]."""
+    """da4ml ``CombLogic`` of the trigger: (n,) int16 counts -> [raw score in 30-bit words, trigger, overflow]."""
     from da4ml.converter import trace_model
     from da4ml.trace import FixedVariableArray, HWConfig, comb_trace
 
@@ -72,8 +75,18 @@ def trace(design: TriggerDesign):
     top = np.ldexp(float(design.score_max_raw), -int(st["fraction"]))
     score = np.where(ovf, top, s)
     trigger = score >= np.ldexp(float(design.threshold["raw"]), -int(st["fraction"]))
-    out = FixedVariableArray(np.concatenate([score._vars, trigger._vars, ovf._vars]), hw.solver_options)
-    return comb_trace(hw, out)
+    raw = score * np.ldexp(1.0, int(st["fraction"]))  # the raw integer, a free shift
+    words = [  # WORD_BITS-bit slices, least significant first: da4ml's simulation binder moves int32 per output
+        (raw * np.ldexp(1.0, -WORD_BITS * j)).quantize(k=0, i=WORD_BITS, f=0, overflow_mode="WRAP", round_mode="TRN")
+        for j in range(n_words(design))
+    ]
+    parts = [w._vars for w in words] + [trigger._vars, ovf._vars]
+    return comb_trace(hw, FixedVariableArray(np.concatenate(parts), hw.solver_options))
+
+
+def n_words(design: TriggerDesign) -> int:
+    """How many WORD_BITS-bit outputs carry the score."""
+    return -(-int(design.score_type["width"]) // WORD_BITS)
 
 
 def write_rtl(design: TriggerDesign, out: Path, *, clock_period: float = 5.0, latency_cutoff: float = 2.0) -> RTLBuild:
@@ -85,10 +98,14 @@ def write_rtl(design: TriggerDesign, out: Path, *, clock_period: float = 5.0, la
         comb, MODULE, out, flavor="verilog", latency_cutoff=latency_cutoff, clock_period=clock_period, part_name=PART
     )
     model.write({"bundle": design.name, "namespace": design.namespace, "threshold_raw": design.threshold["raw"]})
-    for v in (out / "src").rglob("*.v"):  # Verilator 5.006 knows WIDTH, not its later WIDTHTRUNC/WIDTHEXPAND split
+    for v in (out / "src").rglob("*.v"):
         text = v.read_text()
-        if "WIDTHTRUNC" in text or "WIDTHEXPAND" in text:
-            v.write_text(text.replace("WIDTHTRUNC", "WIDTH").replace("WIDTHEXPAND", "WIDTH"))
+        # Verilator 5.006 knows WIDTH, not its later WIDTHTRUNC/WIDTHEXPAND split, and refuses unsized binary
+        # constants wider than 32 bits (da4ml writes 'b... for wide constants): size them by their digit count
+        fixed = text.replace("WIDTHTRUNC", "WIDTH").replace("WIDTHEXPAND", "WIDTH")
+        fixed = UNSIZED_BINARY.sub(lambda m: f"{len(m.group(1))}'b{m.group(1)}", fixed)
+        if fixed != text:
+            v.write_text(fixed)
     meta = json.loads((out / "metadata.json").read_text())
     return RTLBuild(
         path=out, model=model, stages=int(meta["latency"]), clock_period=clock_period,
@@ -124,17 +141,19 @@ def build_simulation(rtl: RTLBuild, *, jobs: int = 1) -> Path:
 class RTLSimulation:
     """The Verilated trigger: ``predict(hw)`` -> (score_raw, trigger, overflow), like the emulator."""
 
-    def __init__(self, rtl: RTLBuild, lib: Path, score_fraction: int) -> None:
+    def __init__(self, rtl: RTLBuild, lib: Path, words: int) -> None:
         import ctypes
 
-        self.rtl, self.f = rtl, score_fraction
+        self.rtl, self.words = rtl, words
         model = rtl.model
         model._lib = ctypes.CDLL(str(lib))  # da4ml's own predict() drives the binder (clocks, pipeline)
         model._uuid = "sim"
 
     def predict(self, hw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         y = np.asarray(self.rtl.model.predict(np.asarray(hw, dtype=np.float64), n_threads=1), dtype=np.float64)
-        return np.round(np.ldexp(y[:, 0], self.f)).astype(np.int64), y[:, 1] > 0, y[:, 2] > 0
+        w = np.round(y[:, : self.words]).astype(np.int64)
+        raw = sum(w[:, j] << (WORD_BITS * j) for j in range(self.words))
+        return raw, y[:, self.words] > 0, y[:, self.words + 1] > 0
 
 
 def synthesize(rtl: RTLBuild, *, timeout: float = 3600) -> dict:
