@@ -64,9 +64,11 @@ def main() -> None:
         v = json.loads(text)
         filled_only = v.pop("filled_only", True)
         rare = v.pop("rare_gain_bits", None)
+        rare_fraction = v.pop("rare_fraction", None)
         kind = v.pop("score", "mu2")
         cfg = vae.VAEConfig(**{"epochs": args.epochs, "verbose": 0, **v})
-        pre = fit_preprocessing(tr.flat, tr.weight, filled_only=filled_only, rare_gain_bits=rare)
+        pre = fit_preprocessing(tr.flat, tr.weight, filled_only=filled_only, rare_gain_bits=rare,
+                                rare_fraction=rare_fraction)
         start = time.perf_counter()
         model, hist = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg, preprocessing=pre)
         seconds = time.perf_counter() - start

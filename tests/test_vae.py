@@ -87,6 +87,19 @@ def test_rare_slot_gain_is_bounded(events):
     assert (fit_preprocessing(x, w, rare_gain_bits=0).shift == base.shift).all()
 
 
+def test_rare_slots_take_all_event_statistics(events):
+    """rare_fraction: seldom-filled objects get the all-events offset and shift (empty near 0), common ones not."""
+    x, w = events["x_train"], events["w_train"]
+    base, every = fit_preprocessing(x, w), fit_preprocessing(x, w, filled_only=False)
+    pre = fit_preprocessing(x, w, rare_fraction=0.05)
+    filled = (w[:, None] * (x[:, 0::3] > 0)).sum(axis=0) / w.sum()
+    rare = np.repeat(filled < 0.05, 3)
+    assert rare.any() and (~rare).any()
+    np.testing.assert_array_equal(pre.shift[rare], every.shift[rare])
+    np.testing.assert_array_equal(pre.offset[~rare], base.offset[~rare])
+    assert (np.abs(pre.apply(np.zeros((1, 57)))[0, rare]) < 1).all()  # empty: near 0, not -offset/scale
+
+
 def test_short_training_lowers_validation_loss(events, trained):
     from training import vae
 

@@ -105,6 +105,7 @@ def fit_preprocessing(
     filled_only: bool = True,
     center: str = "pt",
     rare_gain_bits: int | None = None,
+    rare_fraction: float | None = None,
 ) -> Preprocessing:
     """Fit offsets and shifts on SM training inputs ``x`` (N, n) with per-event ``weight`` (cocktail weights).
 
@@ -115,6 +116,9 @@ def fit_preprocessing(
     ``rare_gain_bits``: bound the gain of a rarely filled input: its shift is the all-events one (small std, large
     gain: an object in a slot the SM seldom fills must move the encoder) but at most this many bits below the
     filled-only one (a gain of at most 2**rare_gain_bits over the filled-object scale).
+    ``rare_fraction`` (with ``filled_only``): objects present in fewer than this (weighted) fraction of events take
+    the all-events offset and shift instead (an empty slot stays 0; a present object enters with a large gain);
+    common objects keep the filled-object statistics.
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or len(x) == 0:
@@ -150,6 +154,12 @@ def fit_preprocessing(
     offset[offset == 0] = 0.0  # no negative zeros in the JSON
     safe = np.where(std > std_floor, std, 1.0)
     shift = np.where(std > std_floor, np.round(np.log2(safe)), 0).astype(np.int64)
+    if rare_fraction is not None:
+        if not filled_only or not 0 <= rare_fraction <= 1:
+            raise ValueError("rare_fraction needs filled_only=True and a value in [0, 1]")
+        every = fit_preprocessing(x, w, granularity=g, std_floor=std_floor, filled_only=False, center=center)
+        rare = np.repeat((w[:, None] * (x[:, 0::3] > 0)).sum(axis=0) / w.sum() < rare_fraction, 3)
+        offset, shift = np.where(rare, every.offset, offset), np.where(rare, every.shift, shift)
     if rare_gain_bits is not None:
         if rare_gain_bits < 0:
             raise ValueError(f"rare_gain_bits must be >= 0, got {rare_gain_bits}")
