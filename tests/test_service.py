@@ -234,6 +234,20 @@ def test_bad_frame_closes_with_code_after_earlier_decisions(server, bad, code, r
     assert [(d.seq, len(d.scores)) for d in got] == [(0, 7)]  # the good frame before it is answered, none after
 
 
+_headers = st.builds(
+    HEADER.pack, st.sampled_from([MAGIC, b"ADTX"]), st.integers(0, 2), st.integers(0, 3), st.integers(0, 2**64 - 1),
+    st.integers(0, 2**32 - 1) | st.integers(0, 4), st.sampled_from([0, 56, 57, 2**32 - 1]),
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600) | st.tuples(_headers, st.binary(max_size=3 * 228)).map(b"".join))
+def test_fuzz_stream_frames_answer_or_close_cleanly(server, data):
+    """Random bytes after a good frame: answered or refused with a close code; a text frame then ends the stream."""
+    got, code, _ = asyncio.run(_exchange(ws_url(server), [_frame(0, n=2), data, "end"]))
+    assert code in (1003, 1007, 1009) and [d.seq for d in got][:1] == [0]
+
+
 def test_client_gone_mid_stream_leaves_the_server_serving(server, events, scorer):
     async def vanish() -> None:
         ws = await connect(ws_url(server), compression=None, max_size=None)
