@@ -101,6 +101,7 @@ def main() -> None:
     if args.hgq:
         with tempfile.TemporaryDirectory() as tmp:
             enc = encoder_model(model)
+            enc.predict(np.zeros((2, enc.input_shape[-1]), np.float32), verbose=0)  # keras exports called models
             path = Path(tmp) / "hgq.onnx"
             enc.export(str(path), format="onnx")
             sessions["hgq2"] = session(path.read_bytes())
