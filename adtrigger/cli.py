@@ -212,6 +212,8 @@ def serve(
         load_live(settings.bundle, settings.threads, generation=0)  # refuse a bad bundle before binding the port
     except ValidationError as err:
         first = err.errors()[0]
+        if first["type"] == "missing":
+            raise _fail(f"no {first['loc'][0]}: give the bundle folder or set ADTRIGGER_BUNDLE") from None
         raise _fail(f"setting {'.'.join(map(str, first['loc']))}: {first['msg']} (see docs/service.md)") from None
     except BundleError as err:
         raise _fail(str(err)) from None
@@ -225,7 +227,7 @@ def stream(
     rate: Annotated[float | None, typer.Option(help="events per second (default: as fast as possible)")] = None,
     batch: Annotated[int, typer.Option(help="events per frame")] = 4096,
     events: Annotated[int | None, typer.Option("--events", "-n", help="events to send, cycling the file")] = None,
-    window: Annotated[int, typer.Option(help="frames in flight at most")] = 4,
+    window: Annotated[int, typer.Option(help="frames in flight at most")] = 2,
 ) -> None:
     """Replay an event file to a running service; report throughput, batch latency and accepted events."""
     import asyncio

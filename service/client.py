@@ -67,7 +67,7 @@ async def replay(
     batch: int = 4096,
     total: int | None = None,
     rate: float | None = None,
-    window: int = 4,
+    window: int = 2,
     keep: bool = False,
     first_seq: int = 0,
 ) -> StreamReport:
