@@ -18,7 +18,7 @@ from training.export.fold import EXACT_BITS, KIF, ExportError, fold_dense, fold_
 from training.export.graph import build_graph
 from training.export_onnx import MODEL_ONNX, build_onnx, export
 from training.stream.io import read_events
-from training.vae import OVERFLOW_SCORE, input_overflow, l1_score, load_model
+from training.vae import OVERFLOW_SCORE, input_overflow, l1_full_scale, l1_score, load_model
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 FILES = ("W_lnu", "QCD", "Z_ll", "ttbar", "A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
@@ -45,12 +45,16 @@ def _edge_events(base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def events() -> np.ndarray:
-    """>= 100 000 events: refstream SM and signals, the same off the L1 grid (random float jitter), and edges."""
+    """>= 100 000 events: refstream SM and signals, the same off the L1 grid (random float jitter), arbitrary floats
+    anywhere in the L1 full scale, and edges."""
     rng = np.random.default_rng(7)
     real = np.concatenate([read_events(REFSTREAM / f"{p}.h5").flat[:10000] for p in FILES])
     jitter = real[rng.choice(len(real), 20000, replace=False)]
     jitter = (jitter * (1 + rng.normal(0, 1e-3, jitter.shape))).astype(np.float32)
-    return np.ascontiguousarray(np.concatenate([real, jitter, _edge_events(real, rng)]), dtype=np.float32)
+    lo, hi = l1_full_scale(57)
+    anywhere = (lo + (hi - lo) * rng.random((10000, 57)) ** 3).astype(np.float32)  # arbitrary floats in the scale
+    anywhere[:, 0::3] *= rng.random((10000, 19)) < 0.5  # empty slots
+    return np.ascontiguousarray(np.concatenate([real, jitter, anywhere, _edge_events(real, rng)]), dtype=np.float32)
 
 
 @pytest.fixture(scope="module")
