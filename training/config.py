@@ -35,9 +35,12 @@ class ModelConfig:
     bw_regularisation: float = 1e-6  # HGQ2 resource (EBOPs) regularisation: LUTs against physics reach
     free_bits: float = 0.05  # per latent dimension, in nats: guards against posterior collapse
     kl_warmup_epochs: int = 5
-    # preprocessing statistics: "filled" (over events where each object is present) or "all" (over all events:
-    # seldom-filled slots get a large gain, so an extra lepton moves the encoder); rare_gain_bits caps that gain
+    # preprocessing statistics (training/preprocess.py): "filled" (over the events where each object is present) or
+    # "all" (over all events: seldom-filled slots get a large gain, so an extra lepton moves the encoder);
+    # rare_fraction: with "filled", objects present in fewer than this fraction of SM events take the all-events
+    # statistics; rare_gain_bits caps the gain of seldom-filled slots
     input_scale: str = "filled"
+    rare_fraction: float | None = None
     rare_gain_bits: int | None = None
 
 
@@ -111,6 +114,8 @@ def _check(cfg: Config) -> None:
         raise ConfigError(f"model.score of a {m.kind} must be one of {_SCORES[m.kind]}, got {m.score!r}")
     if m.input_scale not in ("filled", "all"):
         raise ConfigError(f"model.input_scale must be 'filled' or 'all', got {m.input_scale!r}")
+    if m.rare_fraction is not None and (m.input_scale != "filled" or not 0 <= m.rare_fraction <= 1):
+        raise ConfigError("model.rare_fraction needs input_scale 'filled' and a value in [0, 1]")
     if m.rare_gain_bits is not None and m.rare_gain_bits < 0:
         raise ConfigError("model.rare_gain_bits must be >= 0 or null")
     if m.latent < 1 or not m.hidden or min(m.hidden) < 1:

@@ -265,6 +265,7 @@ class VAEConfig:
     free_bits: float = ModelConfig.free_bits
     kl_warmup_epochs: int = ModelConfig.kl_warmup_epochs
     input_scale: str = ModelConfig.input_scale
+    rare_fraction: float | None = ModelConfig.rare_fraction
     rare_gain_bits: int | None = ModelConfig.rare_gain_bits
     quantized_decoder: bool = False
     epochs: int = TrainConfig.epochs
@@ -291,7 +292,7 @@ class VAEConfig:
         return cls(
             hidden=tuple(m.hidden), latent=m.latent, beta=m.beta, bw_regularisation=m.bw_regularisation,
             free_bits=m.free_bits, kl_warmup_epochs=m.kl_warmup_epochs, input_scale=m.input_scale,
-            rare_gain_bits=m.rare_gain_bits, epochs=t.epochs, batch_size=t.batch_size,
+            rare_fraction=m.rare_fraction, rare_gain_bits=m.rare_gain_bits, epochs=t.epochs, batch_size=t.batch_size,
             learning_rate=t.learning_rate, patience=t.patience, seed=cfg.seed,
         )  # fmt: skip
 
@@ -495,7 +496,8 @@ def train_l1_vae(
     w_train = np.ones(len(x_train), np.float32) if w_train is None else np.asarray(w_train, dtype=np.float32)
     w_val = np.ones(len(x_val), np.float32) if w_val is None else np.asarray(w_val, dtype=np.float32)
     pre = preprocessing if preprocessing is not None else fit_preprocessing(
-        x_train, w_train, filled_only=c.input_scale == "filled", rare_gain_bits=c.rare_gain_bits
+        x_train, w_train, filled_only=c.input_scale == "filled", rare_gain_bits=c.rare_gain_bits,
+        rare_fraction=c.rare_fraction,
     )
     model = build_l1_vae(
         x_train.shape[1], tuple(c.hidden), c.latent, c.beta, c.bw_regularisation, preprocessing=pre,
