@@ -86,13 +86,13 @@ def ws_url(base: str) -> str:
     return base.replace("http://", "ws://") + "/v1/stream"
 
 
-def metric(base: str, name: str) -> float:
-    """A metric's value, summed over its labels."""
+def metric(base: str, name: str, unused: float | None = None) -> float:
+    """A metric's value, summed over its labels; ``unused`` for a labelled counter no sample has touched yet."""
     lines = httpx.get(base + "/metrics").text.splitlines()
     values = [float(ln.rsplit(" ", 1)[1]) for ln in lines if ln.startswith((name + " ", name + "{"))]
-    if not values:
+    if not values and unused is None:
         raise KeyError(name)
-    return sum(values)
+    return sum(values) if values else unused
 
 
 # --- scores --------------------------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_http_scores_equal_in_process_bit_for_bit(server, events, scorer):
 
 def test_stream_long_sequence_in_order_bit_exact(server, events, scorer):
     """300 frames (60k events, the file cycled): every event one decision, in order, equal to in-process."""
-    before = metric(server, "adtrigger_events_scored_total")
+    before = metric(server, "adtrigger_events_scored_total", unused=0.0)
     rep = asyncio.run(replay(ws_url(server), events, batch=200, total=60_000, window=4, keep=True, first_seq=10**12))
     assert rep.frames == 300 and rep.events == 60_000 and len(rep.scores) == 60_000
     want = scorer.score(events)
