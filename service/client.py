@@ -23,13 +23,15 @@ class StreamBrokenError(RuntimeError):
 
 @dataclass
 class StreamReport:
-    """What one replay did: counts, wall time, per-frame round-trip latencies (s), and the decisions if kept."""
+    """What one replay did: counts, wall time, per-frame round-trip latencies (s), the model generation that decided
+    each frame, and the decisions if kept."""
 
     events: int
     frames: int
     accepted: int
     seconds: float
     latencies: np.ndarray
+    generations: np.ndarray
     scores: np.ndarray | None = None
     accept: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
@@ -77,6 +79,7 @@ async def replay(
     sent_at: dict[int, float] = {}
     credit = asyncio.Semaphore(window)
     latencies = np.empty(len(frames))
+    generations = np.zeros(len(frames), np.int64)
     scores, accepts = [], []
     accepted = 0
 
@@ -102,6 +105,7 @@ async def replay(
                     got = f"decision seq {d.seq} n={len(d.scores)}"
                     raise StreamBrokenError(f"{got} for frame {first_seq + i} n={len(b)}: out of order")
                 latencies[i] = time.perf_counter() - sent_at.pop(d.seq)
+                generations[i] = d.generation
                 accepted += int(np.count_nonzero(d.accept))
                 if keep:
                     scores.append(d.scores.copy())
@@ -132,7 +136,8 @@ async def replay(
         seconds = time.perf_counter() - t0
     return StreamReport(
         events=total, frames=len(frames), accepted=accepted, seconds=seconds, latencies=latencies,
-        scores=np.concatenate(scores) if keep else None, accept=np.concatenate(accepts) if keep else None,
+        generations=generations, scores=np.concatenate(scores) if keep else None,
+        accept=np.concatenate(accepts) if keep else None,
     )  # fmt: skip
 
 

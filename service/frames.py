@@ -7,7 +7,8 @@ Every frame is a 24-byte little-endian header and a body:
     kind   u16  1 = events (client -> server), 2 = decisions (server -> client)
     seq    u64  the client's sequence number; a decision frame repeats it
     n      u32  events in the frame
-    width  u32  events: floats per event (the bundle's n_features); decisions: 0
+    width  u32  events: floats per event (the bundle's n_features); decisions: the generation of the model
+                that decided (it goes up by one at every reload or retarget)
 
 Body of an events frame: n * width float32 LE, event-major. Body of a decisions frame: n float64 LE scores, then
 n uint8 accept bits (1 = accept). The header is a multiple of 8 bytes so both bodies can be read without a copy.
@@ -36,11 +37,13 @@ class FrameError(ValueError):
 
 @dataclass(frozen=True)
 class Decisions:
-    """One decision frame: ``scores`` (n,) float64 and ``accept`` (n,) bool for the events of frame ``seq``."""
+    """One decision frame: ``scores`` (n,) float64 and ``accept`` (n,) bool for the events of frame ``seq``, made by
+    model ``generation``."""
 
     seq: int
     scores: np.ndarray
     accept: np.ndarray
+    generation: int = 0
 
 
 def encode_events(seq: int, events: np.ndarray) -> bytearray:
@@ -78,12 +81,12 @@ def decode_events(frame: bytes, width: int) -> tuple[int, np.ndarray]:
     return seq, np.frombuffer(frame, EVENT_DTYPE, n * width, HEADER_BYTES).reshape(n, width)
 
 
-def encode_decisions(seq: int, scores: np.ndarray, accept: np.ndarray) -> bytes:
+def encode_decisions(seq: int, scores: np.ndarray, accept: np.ndarray, generation: int = 0) -> bytes:
     """Frame the ``scores (n,)`` and ``accept (n,)`` bits answering events frame ``seq``."""
     n = len(scores)
     return b"".join(
         (
-            HEADER.pack(MAGIC, VERSION, KIND_DECISIONS, seq, n, 0),
+            HEADER.pack(MAGIC, VERSION, KIND_DECISIONS, seq, n, generation),
             np.ascontiguousarray(scores, dtype=SCORE_DTYPE).tobytes(),
             np.ascontiguousarray(accept, dtype=np.uint8).tobytes(),
         )
@@ -92,10 +95,10 @@ def encode_decisions(seq: int, scores: np.ndarray, accept: np.ndarray) -> bytes:
 
 def decode_decisions(frame: bytes) -> Decisions:
     """Read a decisions frame."""
-    seq, n, _ = _header(frame, KIND_DECISIONS)
+    seq, n, generation = _header(frame, KIND_DECISIONS)
     expected = HEADER_BYTES + n * (SCORE_DTYPE.itemsize + 1)
     if len(frame) != expected:
         raise FrameError(f"decision frame of {len(frame)} bytes; n={n} needs {expected}")
     scores = np.frombuffer(frame, SCORE_DTYPE, n, HEADER_BYTES)
     accept = np.frombuffer(frame, np.uint8, n, HEADER_BYTES + n * SCORE_DTYPE.itemsize).astype(bool)
-    return Decisions(seq, scores, accept)
+    return Decisions(seq, scores, accept, generation)

@@ -83,7 +83,7 @@ async def _serve(ws: WebSocket, state: ServiceState, queue: asyncio.Queue) -> No
             state.metrics.rejected_requests.labels("stream").inc()
             code = CLOSE_TOO_BIG if isinstance(err, TooManyEventsError) else CLOSE_INVALID
             raise StreamCloseError(code, str(err)) from None
-        await ws.send_bytes(encode_decisions(seq, scores, accept))
+        await ws.send_bytes(encode_decisions(seq, scores, accept, live.generation))
         state.metrics.latency.labels("stream").observe(time.perf_counter() - t0)
         state.count("stream", accept)
         expected_seq = seq + 1

@@ -297,6 +297,7 @@ def test_reload_under_load_loses_nothing(admin_server, events, scorer, tmp_path)
 
     rep, gens = asyncio.run(run())
     assert len(gens) >= 2 and gens == sorted(gens)  # swapped at least twice while the stream ran
+    assert np.all(np.diff(rep.generations) >= 0) and len(set(rep.generations) & set(gens)) >= 1  # each frame says
     assert rep.frames == 160 and len(rep.scores) == 80_000
     assert np.array_equal(rep.scores, np.tile(want, 20))
 

@@ -34,8 +34,8 @@ def test_events_round_trip_bit_exact():
 def test_decisions_round_trip_bit_exact():
     s = np.array([0.0, 1e-300, 3.4028234663852886e38, 12.5, np.nextafter(12.5, 0)])
     a = s >= 12.5
-    d = decode_decisions(encode_decisions(9, s, a))
-    assert d.seq == 9 and d.scores.tobytes() == s.tobytes() and d.accept.tolist() == a.tolist()
+    d = decode_decisions(encode_decisions(9, s, a, generation=3))
+    assert d.seq == 9 and d.generation == 3 and d.scores.tobytes() == s.tobytes() and d.accept.tolist() == a.tolist()
 
 
 @pytest.mark.parametrize(
