@@ -75,7 +75,7 @@ async def replay(
 ) -> StreamReport:
     """Send ``total`` events (default: all of ``events: (N, width) float32``, cycled) and collect the decisions."""
     total = len(events) if total is None else total
-    frames = [(i, b) for i, b in enumerate(_batches(np.ascontiguousarray(events, np.float32), batch, total))]
+    frames = list(enumerate(_batches(np.ascontiguousarray(events, np.float32), batch, total)))
     sent_at: dict[int, float] = {}
     credit = asyncio.Semaphore(window)
     latencies = np.empty(len(frames))
