@@ -96,12 +96,12 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         "",
         "## Resources",
         "",
-        "| source | LUT | FF | DSP | CARRY8 | note |",
+        "| source | LUT | FF | DSP | CARRY | note |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     if yosys is not None:
         lines.append(
-            f"| Yosys `synth_xilinx -family xcup` | {yosys['lut']:,} | {yosys['ff']:,} | {yosys['dsp']} | "
+            f"| `{yosys['tool']}` | {yosys['lut']:,} | {yosys['ff']:,} | {yosys['dsp']} | "
             f"{yosys['carry']:,} | {100 * yosys['lut'] / VU9P_LUTS:.2f} % of VU9P LUTs |"
         )
     if rtl:
