@@ -17,22 +17,30 @@ import uvicorn
 with warnings.catch_warnings():
     # deprecated in favour of websockets-sansio, which streamed 1 MB frames ~1.5x slower here (docs/service.md)
     warnings.simplefilter("ignore")
-    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+    try:
+        from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+    except ImportError:  # a uvicorn without it: its default protocol, slower on large frames
+        WebSocketProtocol = None
 
 from service.app import create_app
 from service.frames import HEADER_BYTES
 from service.settings import ServiceSettings
 
+if WebSocketProtocol is not None:
 
-class BigReadWebSocketProtocol(WebSocketProtocol):
-    """uvicorn's ``websockets`` protocol with a larger read buffer: at the default 64 KiB a 1 MB frame stops and
-    restarts the socket reader many times per frame."""
+    class BigReadWebSocketProtocol(WebSocketProtocol):
+        """uvicorn's ``websockets`` protocol with a larger read buffer: at the default 64 KiB a 1 MB frame stops and
+        restarts the socket reader many times per frame."""
 
-    READ_LIMIT = 4 * 2**20
+        READ_LIMIT = 4 * 2**20
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.reader._limit = self.READ_LIMIT
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self.reader._limit = self.READ_LIMIT
+
+    WS_PROTOCOL: type | str = BigReadWebSocketProtocol
+else:
+    WS_PROTOCOL = "websockets-sansio"
 
 
 # The stream refuses frames over max_payload_bytes itself, after answering every earlier frame. uvicorn's own limit,
@@ -44,7 +52,7 @@ def uvicorn_config(settings: ServiceSettings, host: str, port: int, log_level: s
     """permessage-deflate off: compressing float32 frames cut throughput 30x (FACTS.md, streaming transport)."""
     return uvicorn.Config(
         create_app(settings), host=host, port=port, log_level=log_level, access_log=False,
-        ws=BigReadWebSocketProtocol, ws_per_message_deflate=False,
+        ws=WS_PROTOCOL, ws_per_message_deflate=False,
         ws_max_size=WS_MAX_SIZE_FACTOR * (settings.max_payload_bytes + HEADER_BYTES), timeout_graceful_shutdown=5,
     )  # fmt: skip
 
