@@ -175,18 +175,33 @@ def export(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="run directory")] = Path("runs/demo"),
-    scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 1.0,
+    scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 2.0,
     seed: Annotated[int, typer.Option(help="run seed")] = 1,
-    workers: Annotated[int | None, typer.Option(help="local Dask workers (default: all cores)")] = None,
+    workers: Annotated[int | None, typer.Option(help="local Dask workers for generation (default: all cores)")] = None,
+    epochs: Annotated[int, typer.Option(help="training epochs at most")] = 25,
+    firmware: Annotated[bool, typer.Option(help="build and check the firmware (needs g++, verilator, yosys)")] = True,
+    service: Annotated[bool, typer.Option(help="serve the bundle and stream the held-out events through it")] = True,
+    events_only: Annotated[bool, typer.Option("--events-only", help="only generate and summarise events")] = False,
     force: Annotated[bool, typer.Option("--force", help="overwrite a previous run")] = False,
 ) -> None:
-    """The main job on the embedded default: a small SM stream and the four signals, summarised."""
-    from training.stream.demo import run_demo
+    """The main job on the embedded default: generate -> train -> evaluate -> export -> calibrate -> firmware ->
+    serve and stream -> runs/demo/report.md."""
+    from adtrigger.bundle import BundleError
 
     try:
-        run_demo(out, scale=scale, seed=seed, workers=workers, force=force)
-    except (FileExistsError, ValueError) as err:
+        if events_only:
+            from training.stream.demo import run_demo
+
+            report = run_demo(out, scale=scale, seed=seed, workers=workers, force=force)
+        else:
+            from adtrigger.main_job import MainJobSettings, run_main_job
+
+            settings = MainJobSettings(scale=scale, seed=seed, workers=workers, epochs=epochs, firmware=firmware,
+                                       rtl=firmware, service=service)  # fmt: skip
+            report = run_main_job(out, settings, force=force)
+    except (FileExistsError, ValueError, BundleError) as err:
         raise _fail(str(err)) from None
+    typer.echo(f"wrote {report}")
 
 
 @app.command()
@@ -261,6 +276,9 @@ def firmware(
     rtl: Annotated[bool, typer.Option(help="da4ml Verilog with Verilator simulation")] = True,
     synth: Annotated[bool, typer.Option(help="Yosys synthesis of the Verilog")] = True,
     jobs: Annotated[int, typer.Option(help="parallel compile jobs")] = 1,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="folder with the SM and signal files to verify on (default: refstream-v1)")
+    ] = None,
 ) -> None:
     """L1 firmware: hls4ml project, bit-exact C-sim, da4ml Verilog (Verilator, Yosys), emulator library, report."""
     from adtrigger.bundle import BundleError
@@ -269,7 +287,7 @@ def firmware(
 
     settings = FirmwareSettings(
         threshold=threshold, strategy=strategy, clock_period=clock_period, latency_cutoff=latency_cutoff,
-        n_events=events, rtl=rtl, synth=synth, jobs=jobs,
+        n_events=events, rtl=rtl, synth=synth, jobs=jobs, data_dir=data_dir,
     )  # fmt: skip
     try:
         summary = build_firmware(bundle, settings)

@@ -35,8 +35,9 @@ class HLSProject:
 
 def input_type(design: TriggerDesign) -> str:
     """The exact fixed-point type of the preprocessed inputs fed to the encoder."""
-    f = int(design.shift_total.max())
-    return f"ap_fixed<{HW_IN_INT + f},{HW_IN_INT}>"
+    f = max(0, int(design.shift_total.max()))
+    g = max(0, -int(design.shift_total.min()))  # left shifts (a gain on seldom-filled inputs) need integer bits
+    return f"ap_fixed<{HW_IN_INT + g + f},{HW_IN_INT + g}>"
 
 
 def _score_ctype(st: dict) -> str:
@@ -106,7 +107,7 @@ void {top}(const hw_t hw[N_INPUTS], score_t &score, ap_uint<1> &trigger, ap_uint
 
 namespace {ns} {{
 static const ap_int<{HW_IN_INT}> OFFSET_HW[N_INPUTS] = {_carray(design.offset_hw)};
-static const unsigned SHIFT[N_INPUTS] = {_carray(design.shift_total)};
+static const int SHIFT[N_INPUTS] = {_carray(design.shift_total)};  // < 0: a left shift
 static const ap_int<{HW_IN_INT}> HW_LO[N_INPUTS] = {_carray(design.hw_lo)};
 static const ap_int<{HW_IN_INT}> HW_HI[N_INPUTS] = {_carray(design.hw_hi)};
 
@@ -121,7 +122,7 @@ void {top}(const hw_t hw[N_INPUTS], score_t &score, ap_uint<1> &trigger, ap_uint
         #pragma HLS UNROLL
         ovf = ovf || hw[i] < HW_LO[i] || hw[i] > HW_HI[i];
         pre_t d = ap_int<{HW_IN_INT}>(hw[i]) - OFFSET_HW[i];
-        x[i] = d >> SHIFT[i];
+        x[i] = SHIFT[i] >= 0 ? pre_t(d >> SHIFT[i]) : pre_t(d << -SHIFT[i]);
     }}
     result_t mu[{nl}];
     #pragma HLS ARRAY_PARTITION variable=mu complete dim=0

@@ -36,6 +36,9 @@ class FirmwareError(Exception):
     """A bundle or setting the flow cannot turn into firmware; the message says what to do."""
 
 
+MAX_LEFT_SHIFT = 12  # the preprocessed input keeps HW_IN_INT + this many integer bits at most
+
+
 @dataclass
 class TriggerDesign:
     """Everything the firmware computes; see the module docstring for the formula."""
@@ -149,9 +152,13 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
         off = hwunits.offsets_hw(pre.offset)
     except ValueError as err:
         raise FirmwareError(str(err)) from None
+    # lsb_bits + shift: >= 0 moves the binary point left (a right shift), < 0 is a left shift (rare-slot gain)
     shift_total = hwunits.lsb_bits(pre.n_inputs) + pre.shift
-    if (shift_total < 0).any():
-        raise FirmwareError(f"input {int(np.argmin(shift_total))} has a preprocessing shift below -LSB bits")
+    if (shift_total < -MAX_LEFT_SHIFT).any():
+        raise FirmwareError(
+            f"input {int(np.argmin(shift_total))} needs a left shift by more than {MAX_LEFT_SHIFT} bits "
+            f"(preprocessing shift {int(pre.shift[np.argmin(shift_total)])})"
+        )
     score_type = dict(((card or {}).get("fixed_point") or {}).get("score") or DEFAULT_SCORE_TYPE)
     if score_type["signed"] or not 0 < int(score_type["width"]) <= 53:
         raise FirmwareError(

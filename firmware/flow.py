@@ -32,13 +32,14 @@ class FirmwareSettings:
     rtl: bool = True  # da4ml Verilog, Verilator simulation
     synth: bool = True  # Yosys synthesis (needs rtl)
     jobs: int = 1
+    data_dir: Path | None = None  # verification events: a folder with the 4 SM and 4 signal files (refstream-v1)
     timings: dict = field(default_factory=dict)
 
 
 def build_firmware(bundle: str | os.PathLike[str], settings: FirmwareSettings | None = None) -> dict:
     """Build, verify and report the firmware of a bundle; returns the summary written to report.json and the card."""
     s = settings or FirmwareSettings()
-    bundle = Path(bundle)
+    bundle = Path(bundle).resolve()  # the tools run in sub-folders: every path they get must be absolute
     design = load_design(bundle, s.threshold)
     require("g++", *(("verilator", "make") if s.rtl else ()), *(("yosys",) if s.rtl and s.synth else ()))
     final, failed = bundle / FIRMWARE_DIR, bundle / f"{FIRMWARE_DIR}.failed"
@@ -89,7 +90,7 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
         if s.synth:
             yosys = rtl.synthesize(build)
             t = _timed(s, "yosys", t)
-    hw = verify.verification_events(s.n_events)
+    hw = verify.verification_events(s.n_events, s.data_dir or verify.REFSTREAM)
     (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
     result = verify.verify(design, hw, impls)
     t = _timed(s, "verify", t)
