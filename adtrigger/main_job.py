@@ -34,6 +34,7 @@ class MainJobSettings:
     rtl: bool = True
     firmware_events: int = 20_000
     service: bool = True
+    rate: str = RATE  # target accept rate at INPUT_RATE
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -108,7 +109,7 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
         from adtrigger.bundle.rates import make_target, parse_rate
         from training.calibration import calibrate as run_calibrate
 
-        target = make_target(rate_hz=parse_rate(RATE), input_rate_hz=parse_rate(INPUT_RATE))
+        target = make_target(rate_hz=parse_rate(s.rate), input_rate_hz=parse_rate(INPUT_RATE))
         sm = [events_dir / f"{p}.h5" for p in SM_FILES]
         return run_calibrate(bundle, sm, [events_dir / f"{p}.h5" for p in SIGNAL_FILES], target, workers=0)
 
@@ -203,7 +204,7 @@ def _report(out: Path, bundle: Path, threshold: dict, firmware: dict | None, ser
         "",
         f"A small generated SM stream (W, Z/γ*, tt̄, QCD mixed to seed-004's fractions) and the four benchmark "
         f"signals → the L1 VAE `{card['name']}` ({card['score']['kind']} score) → ONNX → a threshold for "
-        f"{RATE} out of {INPUT_RATE} → firmware → the scoring service. Seed {s.seed}, event scale {s.scale}.",
+        f"{s.rate} out of {INPUT_RATE} → firmware → the scoring service. Seed {s.seed}, event scale {s.scale}.",
         "",
         "## The threshold and what it selects",
         "",
@@ -229,8 +230,9 @@ def _report(out: Path, bundle: Path, threshold: dict, firmware: dict | None, ser
         lines += [
             "## Firmware",
             "",
-            f"Bit-exact on {v['n_events']} events against {', '.join(v['references'])} "
-            f"(mismatches: {', '.join(v['mismatches'])}). Latency {r.get('stages', 'n/a')} pipeline stages = "
+            f"{', '.join(v['mismatches'])} against {', '.join(v['references'])} on {v['n_events']} events: "
+            f"{sum(sum(m.values()) for m in v['mismatches'].values())} score mismatches "
+            f"({'passed' if v['passed'] else 'FAILED'}). Latency {r.get('stages', 'n/a')} pipeline stages = "
             f"{r.get('latency_ns', 'n/a')} ns; Yosys LUT {y.get('lut', 'n/a')}, FF {y.get('ff', 'n/a')}, "
             f"DSP {y.get('dsp', 'n/a')}. Full report: [{rel}/firmware/report.md]({rel}/firmware/report.md).",
             "",

@@ -175,8 +175,9 @@ def _beta_ppf(q: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         f = betainc(a, b, x) - q
         below = f < 0
         lo, hi = np.where(below, u, lo), np.where(below, hi, u)
-        dfdu = np.exp(lgab + a * u + (b - 1.0) * np.log1p(-np.minimum(x, 1 - 1e-16)))  # d I / d log x
-        step = np.where(dfdu > 0, f / np.where(dfdu > 0, dfdu, 1.0), np.inf)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # inf steps fall back to bisection
+            dfdu = np.exp(lgab + a * u + (b - 1.0) * np.log1p(-np.minimum(x, 1 - 1e-16)))  # d I / d log x
+            step = np.where(dfdu > 0, f / np.where(dfdu > 0, dfdu, 1.0), np.inf)
         new = u - step
         new = np.where((new > lo) & (new < hi) & np.isfinite(new), new, 0.5 * (lo + hi))
         done = np.abs(new - u) < 1e-12
