@@ -360,7 +360,7 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
     n = model.input_shape[-1]
     kif = read_kif(hidden[0].iq.quantizer, n)
     inp = fold_input(preprocessing_of(model), kif, l1_full_scale(n))
-    q_lo, q_hi, dtype = inp.q_lo, inp.q_hi, "float32"
+    q_lo, q_hi = inp.q_lo, inp.q_hi
     layers, formats = [], {}
     for idx, layer in enumerate(hidden):
         consumers = [hidden[idx + 1]] if idx + 1 < len(hidden) else heads
@@ -369,10 +369,10 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
         w = ops.convert_to_numpy(layer.qkernel).astype(np.float64)
         b = ops.convert_to_numpy(layer.qbias).astype(np.float64)
         reps = len(consumers)
-        stage = fold_dense(layer.name, np.tile(w, reps), np.tile(b, reps), kif, q_lo, q_hi, out_kif.f, out_kif, dtype)
+        # each stage's own width decides its type: the integer activations between stages are exact in float32
+        stage = fold_dense(layer.name, np.tile(w, reps), np.tile(b, reps), kif, q_lo, q_hi, out_kif.f, out_kif)
         formats[layer.name] = _formats(layer, kif, q_lo, q_hi, stage)
         layers.append(stage)
-        dtype = stage.dtype
         q_lo = np.clip(np.floor(stage.acc_lo), 0, out_kif.int_hi)
         q_hi = np.clip(np.floor(stage.acc_hi), 0, out_kif.int_hi)
         kif = out_kif
@@ -383,7 +383,7 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
     for h, layer in enumerate(heads):
         w[h * units : (h + 1) * units, h * latent : (h + 1) * latent] = ops.convert_to_numpy(layer.qkernel)
         b[h * latent : (h + 1) * latent] = ops.convert_to_numpy(layer.qbias)
-    head = fold_dense("head", w, b, kif, q_lo, q_hi, None, None, dtype)
+    head = fold_dense("head", w, b, kif, q_lo, q_hi, None, None)
     for h, layer in enumerate(heads):
         rows = slice(h * units, (h + 1) * units)
         sub = KIF(kif.k[rows], kif.i[rows], kif.f[rows])
