@@ -4,6 +4,8 @@ config's ``model.bw_regularisation``), and for each the firmware's LUT/FF count 
 
 The full scan (long training on refstream-v1) is for a free machine:
     OMP_NUM_THREADS=2 python bench/luts_vs_tpr.py --betas 1e-6 1e-5 3e-5 1e-4 3e-4 --epochs 40
+Runs made separately combine into one table and plot:
+    python bench/luts_vs_tpr.py --merge runs/a/results.json runs/b/results.json --out docs/luts_vs_tpr
 A tiny run proves the script works (minutes):
     OMP_NUM_THREADS=1 python bench/luts_vs_tpr.py --betas 1e-5 1e-3 --max-events 6000 --epochs 2 --out runs/lut_tiny
 """
@@ -97,9 +99,14 @@ def main() -> None:
     p.add_argument("--clock-period", type=float, default=5.0)
     p.add_argument("--latency-cutoff", type=float, default=5.0)
     p.add_argument("--out", type=Path, default=Path("runs/luts_vs_tpr"))
+    p.add_argument("--merge", type=Path, nargs="+", help="only combine earlier results.json files into one table/plot")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = [run_one(b, args) for b in args.betas]
+    if args.merge:
+        rows = [r for f in args.merge for r in json.loads(f.read_text())]
+        rows.sort(key=lambda r: r["bw_regularisation"])
+    else:
+        rows = [run_one(b, args) for b in args.betas]
     (args.out / "results.json").write_text(json.dumps(rows, indent=1))
     plot(rows, args.out / "luts_vs_tpr.png")
     sigs = list(rows[0]["tpr"])

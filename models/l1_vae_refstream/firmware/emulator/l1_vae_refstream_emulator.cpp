@@ -17,11 +17,11 @@ void Emulator::predict() {
 void Emulator::read_result(uint64_t *score_raw, bool *trigger, bool *overflow) const {
     *score_raw = score_raw_; *trigger = trigger_; *overflow = overflow_;
 }
-double Emulator::score() const { return double(score_raw_) / double(1ULL << 28); }
+double Emulator::score() const { return double(score_raw_) / double(1ULL << 12); }
 }  // namespace l1_vae_refstream
 
 int l1_vae_refstream_n_inputs() { return 57; }
-const char *l1_vae_refstream_info() { return "{\"name\": \"l1_vae_refstream\", \"namespace\": \"l1_vae_refstream\", \"n_inputs\": 57, \"score_type\": {\"signed\": false, \"width\": 43, \"integer\": 15, \"fraction\": 28}, \"threshold_raw\": 9208716928, \"input\": \"int16 hardware counts (docs/firmware.md)\"}"; }
+const char *l1_vae_refstream_info() { return "{\"name\": \"l1_vae_refstream\", \"namespace\": \"l1_vae_refstream\", \"n_inputs\": 57, \"score_type\": {\"signed\": false, \"width\": 25, \"integer\": 13, \"fraction\": 12}, \"threshold_raw\": 214932, \"input\": \"int16 hardware counts (docs/firmware.md)\"}"; }
 void l1_vae_refstream_predict_batch(const int16_t *hw, int64_t n, uint64_t *score_raw, uint8_t *trigger, uint8_t *ovf) {
     l1_vae_refstream::Emulator e;
     for (int64_t k = 0; k < n; k++) {

@@ -11,7 +11,7 @@ class __attribute__((visibility("default"))) Emulator {
     void prepare_input(const int16_t *hw);  // 57 L1 inputs in hardware counts
     void predict();
     void read_result(uint64_t *score_raw, bool *trigger, bool *overflow) const;
-    double score() const;                   // score_raw * 2**-28
+    double score() const;                   // score_raw * 2**-12
   private:
     int16_t hw_[57] = {};
     uint64_t score_raw_ = 0;

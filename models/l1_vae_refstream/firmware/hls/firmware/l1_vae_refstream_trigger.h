@@ -8,8 +8,8 @@ namespace l1_vae_refstream {
 static const unsigned N_INPUTS = 57;
 typedef ap_int<16> hw_t;                  // one L1 input in hardware counts (firmware/hwunits.py)
 typedef ap_fixed<28,20> pre_t;       // (hw - offset) * 2**-shift, exact
-typedef ap_ufixed<43,15,AP_TRN,AP_SAT> score_t;
-static const unsigned long long THRESHOLD_RAW = 9208716928ULL;  // accept iff score >= threshold
+typedef ap_ufixed<25,13,AP_TRN,AP_SAT> score_t;
+static const unsigned long long THRESHOLD_RAW = 214932ULL;  // accept iff score >= threshold
 
 void l1_vae_refstream_trigger(const hw_t hw[N_INPUTS], score_t &score, ap_uint<1> &trigger, ap_uint<1> &overflow);
 }  // namespace l1_vae_refstream

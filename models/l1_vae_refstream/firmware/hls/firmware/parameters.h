@@ -31,8 +31,8 @@ struct config3 : nnet::dense_config {
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 226;
-    static const unsigned n_nonzeros = 1598;
+    static const unsigned n_zeros = 1198;
+    static const unsigned n_nonzeros = 626;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
     typedef enc_0_accum_t accum_t;
@@ -48,7 +48,7 @@ struct config3 : nnet::dense_config {
 // enc_0_relu
 struct relu_config4 : nnet::activ_config {
     static const unsigned n_in = 32;
-    static const unsigned table_size = 1073741824;
+    static const unsigned table_size = 2097152;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned reuse_factor = 1;
     typedef enc_0_relu_table_t table_t;
@@ -61,8 +61,8 @@ struct config6 : nnet::dense_config {
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 13;
-    static const unsigned n_nonzeros = 499;
+    static const unsigned n_zeros = 130;
+    static const unsigned n_nonzeros = 382;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
     typedef enc_1_accum_t accum_t;
@@ -78,7 +78,7 @@ struct config6 : nnet::dense_config {
 // enc_1_relu
 struct relu_config7 : nnet::activ_config {
     static const unsigned n_in = 16;
-    static const unsigned table_size = 2097152;
+    static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned reuse_factor = 1;
     typedef enc_1_relu_table_t table_t;
@@ -91,8 +91,8 @@ struct config9 : nnet::dense_config {
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 2;
-    static const unsigned n_nonzeros = 126;
+    static const unsigned n_zeros = 16;
+    static const unsigned n_nonzeros = 112;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
     typedef mu_accum_t accum_t;

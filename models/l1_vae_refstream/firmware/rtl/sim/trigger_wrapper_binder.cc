@@ -4,9 +4,9 @@
 
 struct trigger_wrapper_config {
     static const size_t N_inp = 57;
-    static const size_t N_out = 4;
+    static const size_t N_out = 3;
     static const size_t max_inp_bw = 16;
-    static const size_t max_out_bw = 30;
+    static const size_t max_out_bw = 25;
     static const size_t II = 1;
     static const size_t latency = 12;
     typedef Vtrigger_wrapper dut_t;

@@ -3,33 +3,33 @@
 module trigger (
     input clk,
     input [911:0] model_inp,
-    output reg [44:0] model_out
+    output reg [26:0] model_out
 );
 
     reg [911:0] stage0_inp;
-    reg [6919:0] stage1_inp;
-    reg [953:0] stage2_inp;
-    reg [1392:0] stage3_inp;
-    reg [675:0] stage4_inp;
-    reg [218:0] stage5_inp;
-    reg [197:0] stage6_inp;
-    reg [192:0] stage7_inp;
-    reg [187:0] stage8_inp;
-    reg [182:0] stage9_inp;
-    reg [95:0] stage10_inp;
-    reg [45:0] stage11_inp;
-    wire [6919:0] stage0_out;
-    wire [953:0] stage1_out;
-    wire [1392:0] stage2_out;
-    wire [675:0] stage3_out;
-    wire [218:0] stage4_out;
-    wire [197:0] stage5_out;
-    wire [192:0] stage6_out;
-    wire [187:0] stage7_out;
-    wire [182:0] stage8_out;
-    wire [95:0] stage9_out;
-    wire [45:0] stage10_out;
-    wire [44:0] stage11_out;
+    reg [1329:0] stage1_inp;
+    reg [437:0] stage2_inp;
+    reg [101:0] stage3_inp;
+    reg [148:0] stage4_inp;
+    reg [127:0] stage5_inp;
+    reg [122:0] stage6_inp;
+    reg [70:0] stage7_inp;
+    reg [42:0] stage8_inp;
+    reg [37:0] stage9_inp;
+    reg [32:0] stage10_inp;
+    reg [27:0] stage11_inp;
+    wire [1329:0] stage0_out;
+    wire [437:0] stage1_out;
+    wire [101:0] stage2_out;
+    wire [148:0] stage3_out;
+    wire [127:0] stage4_out;
+    wire [122:0] stage5_out;
+    wire [70:0] stage6_out;
+    wire [42:0] stage7_out;
+    wire [37:0] stage8_out;
+    wire [32:0] stage9_out;
+    wire [27:0] stage10_out;
+    wire [26:0] stage11_out;
 
     trigger_stage0 stage0 (.model_inp(stage0_inp), .model_out(stage0_out));
     trigger_stage1 stage1 (.model_inp(stage1_inp), .model_out(stage1_out));

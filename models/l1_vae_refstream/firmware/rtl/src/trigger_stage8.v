@@ -1,8 +1,8 @@
 `timescale 1 ns / 1 ps
 
 module trigger_stage8 (
-    input [187:0] model_inp,
-    output [182:0] model_out
+    input [42:0] model_inp,
+    output [37:0] model_out
 );
 
     // verilator lint_off UNUSEDSIGNAL
@@ -20,48 +20,34 @@ module trigger_stage8 (
     wire [0:0] v9; assign v9[0:0] = model_inp[5:5]; // 40.0
     wire [0:0] v10; binop #(1, 1, 0, 0, 1, 0, 1) op_10 (v8, v9, v10[0:0]); // 45.0
     wire [0:0] v11; assign v11[0:0] = model_inp[6:6]; // 40.0
-    wire [20:0] v12; assign v12[20:0] = model_inp[27:7]; // 40.0
-    wire [20:0] v13; assign v13[20:0] = model_inp[48:28]; // 40.0
-    wire [20:0] v14; assign v14[20:0] = model_inp[69:49]; // 40.0
-    wire [20:0] v15; assign v15[20:0] = model_inp[90:70]; // 40.0
-    wire [0:0] v16; assign v16[0:0] = model_inp[91:91]; // 40.0
-    wire [21:0] v17; assign v17[21:0] = model_inp[113:92]; // 40.0
-    wire [20:0] v18; assign v18[20:0] = model_inp[134:114]; // 40.0
-    wire [21:0] v19; assign v19[21:0] = model_inp[156:135]; // 40.0
-    wire [20:0] v20; assign v20[20:0] = model_inp[177:157]; // 40.0
-    wire [0:0] v21; assign v21[0:0] = model_inp[178:178]; // 40.0
-    wire [0:0] v22; assign v22[0:0] = model_inp[179:179]; // 40.0
-    wire [0:0] v23; assign v23[0:0] = model_inp[180:180]; // 40.0
-    wire [0:0] v24; assign v24[0:0] = model_inp[181:181]; // 40.0
-    wire [0:0] v25; assign v25[0:0] = model_inp[182:182]; // 40.0
-    wire [0:0] v26; assign v26[0:0] = model_inp[183:183]; // 40.0
-    wire [0:0] v27; assign v27[0:0] = model_inp[184:184]; // 40.0
-    wire [0:0] v28; assign v28[0:0] = model_inp[185:185]; // 40.0
-    wire [0:0] v29; assign v29[0:0] = model_inp[186:186]; // 40.0
-    wire [0:0] v30; assign v30[0:0] = model_inp[187:187]; // 40.0
+    wire [0:0] v12; assign v12[0:0] = model_inp[7:7]; // 40.0
+    wire [0:0] v13; assign v13[0:0] = model_inp[8:8]; // 40.0
+    wire [0:0] v14; assign v14[0:0] = model_inp[9:9]; // 40.0
+    wire [0:0] v15; assign v15[0:0] = model_inp[10:10]; // 40.0
+    wire [0:0] v16; assign v16[0:0] = model_inp[11:11]; // 40.0
+    wire [0:0] v17; assign v17[0:0] = model_inp[12:12]; // 40.0
+    wire [0:0] v18; assign v18[0:0] = model_inp[13:13]; // 40.0
+    wire [0:0] v19; assign v19[0:0] = model_inp[14:14]; // 40.0
+    wire [0:0] v20; assign v20[0:0] = model_inp[15:15]; // 40.0
+    wire [0:0] v21; assign v21[0:0] = model_inp[16:16]; // 40.0
+    wire [0:0] v22; assign v22[0:0] = model_inp[17:17]; // 40.0
+    wire [24:0] v23; assign v23[24:0] = model_inp[42:18]; // 40.0
 
     // verilator lint_on UNUSEDSIGNAL
 
     assign model_out[0:0] = v10[0:0];
     assign model_out[1:1] = v11[0:0];
-    assign model_out[22:2] = v12[20:0];
-    assign model_out[43:23] = v13[20:0];
-    assign model_out[64:44] = v14[20:0];
-    assign model_out[85:65] = v15[20:0];
-    assign model_out[86:86] = v16[0:0];
-    assign model_out[108:87] = v17[21:0];
-    assign model_out[129:109] = v18[20:0];
-    assign model_out[151:130] = v19[21:0];
-    assign model_out[172:152] = v20[20:0];
-    assign model_out[173:173] = v21[0:0];
-    assign model_out[174:174] = v22[0:0];
-    assign model_out[175:175] = v23[0:0];
-    assign model_out[176:176] = v24[0:0];
-    assign model_out[177:177] = v25[0:0];
-    assign model_out[178:178] = v26[0:0];
-    assign model_out[179:179] = v27[0:0];
-    assign model_out[180:180] = v28[0:0];
-    assign model_out[181:181] = v29[0:0];
-    assign model_out[182:182] = v30[0:0];
+    assign model_out[2:2] = v12[0:0];
+    assign model_out[3:3] = v13[0:0];
+    assign model_out[4:4] = v14[0:0];
+    assign model_out[5:5] = v15[0:0];
+    assign model_out[6:6] = v16[0:0];
+    assign model_out[7:7] = v17[0:0];
+    assign model_out[8:8] = v18[0:0];
+    assign model_out[9:9] = v19[0:0];
+    assign model_out[10:10] = v20[0:0];
+    assign model_out[11:11] = v21[0:0];
+    assign model_out[12:12] = v22[0:0];
+    assign model_out[37:13] = v23[24:0];
 
 endmodule
