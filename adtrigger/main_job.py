@@ -47,7 +47,10 @@ def _config(events_dir: Path, s: MainJobSettings) -> dict[str, Any]:
             "signals": [str(events_dir / f"{p}.h5") for p in SIGNAL_FILES],
             "split": [0.6, 0.1, 0.3],
         },
-        "model": {"hidden": [32, 16], "latent": 8, "score": "mu2", "rare_fraction": 0.05},
+        "model": {
+            "hidden": [32, 16], "latent": 8, "score": "mu2", "rare_fraction": 0.05,
+            "bw_regularisation": 1e-3,  # the embedded config's LUT budget setting (docs/firmware.md)
+        },
         "train": {"epochs": s.epochs, "batch_size": 256, "patience": 5, "threads": 2},
     }
 

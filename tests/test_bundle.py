@@ -195,6 +195,11 @@ def test_scorer_scores_with_onnx_runtime_and_checks_inputs(onnx_bundle):
     bad[2, 5] = np.nan
     with pytest.raises(BundleError, match=r"NaN or infinite inputs \(first: event 2"):
         scorer.score(bad)
+    big = np.full((3, 57), np.finfo(np.float32).max, np.float32)  # finite, though their sum overflows float32
+    assert np.isfinite(scorer.score(big)).all()
+    bad[0, 0] = -np.inf
+    with pytest.raises(BundleError, match=r"2 event\(s\) have NaN or infinite inputs \(first: event 0"):
+        scorer.score(bad)
     with pytest.raises(BundleError, match="empty batch"):
         scorer.score(np.zeros((0, 57), np.float32))
     with pytest.raises(BundleError, match="no threshold 'tight'"):
