@@ -173,8 +173,7 @@ def test_bundle_without_threshold_is_refused_by_the_cli(trained_bundle, tmp_path
 
     path = trained_bundle / "bundle.json"
     card = json.loads(path.read_text()) if path.is_file() else {}
-    if card.get("active_threshold"):
-        pytest.skip("the shared trained bundle is calibrated")
+    assert not card.get("active_threshold"), "the shared trained bundle must stay uncalibrated (conftest.py)"
     r = CliRunner().invoke(app, ["firmware", str(trained_bundle)])
     assert r.exit_code == 2 and "no calibrated threshold" in r.output and "adtrigger calibrate" in r.output
 

@@ -107,21 +107,13 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
             patience=cfg.train.patience, seed=cfg.seed, verbose=2,
         )  # fmt: skip
         _, mu, _ = model.outputs(va.hlt)
-
-        def save(directory: Path) -> None:
-            hlt_vae.save_hlt_vae(model, directory)
-
-        ebops = None
+        save, ebops = hlt_vae.save_hlt_vae, None
     else:
         from training import vae
 
         model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
         mu, _ = vae.latent(model, va.flat)
-
-        def save(directory: Path) -> None:
-            vae.save_model(model, directory)
-
-        ebops = vae.model_ebops(model)
+        save, ebops = vae.save_model, vae.model_ebops(model)
     seconds = time.perf_counter() - start
     from training.vae import active_latent_dims
 
@@ -131,7 +123,7 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        save(tmp)
+        save(model, tmp)
         plot_history(history, tmp / "training.png")
         record = {
             "name": cfg.name,

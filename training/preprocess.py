@@ -158,7 +158,7 @@ def fit_preprocessing(
         if not filled_only or not 0 <= rare_fraction <= 1:
             raise ValueError("rare_fraction needs filled_only=True and a value in [0, 1]")
         every = fit_preprocessing(x, w, granularity=g, std_floor=std_floor, filled_only=False, center=center)
-        rare = np.repeat((w[:, None] * (x[:, 0::3] > 0)).sum(axis=0) / w.sum() < rare_fraction, 3)
+        rare = norm / w.sum() < rare_fraction  # norm: the weight of the events where each object is present
         offset, shift = np.where(rare, every.offset, offset), np.where(rare, every.shift, shift)
     if rare_gain_bits is not None:
         if rare_gain_bits < 0:
