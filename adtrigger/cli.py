@@ -44,9 +44,9 @@ def generate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
     """Generate preselected events of one process with Pythia 8 (13 TeV) as L1 objects and HLT features."""
-    from training.stream.cards import CardError, builtin_card, load_card
-    from training.stream.generator import generate_to_file
-    from training.stream.io import StreamFormatError, event_format
+    from adtrigger.training.stream.cards import CardError, builtin_card, load_card
+    from adtrigger.training.stream.generator import generate_to_file
+    from adtrigger.training.stream.io import StreamFormatError, event_format
 
     if (process is None) == (card is None):
         raise _fail("give exactly one of --process or --card")
@@ -75,9 +75,9 @@ def cocktail(
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
     """Mix per-process files into one weighted SM stream and print its process fractions."""
-    from training.stream.cocktail import mix, sigma_pass_pb
-    from training.stream.io import StreamFormatError, read_events, write_events
-    from training.stream.summary import shares_table
+    from adtrigger.training.stream.cocktail import mix, sigma_pass_pb
+    from adtrigger.training.stream.io import StreamFormatError, read_events, write_events
+    from adtrigger.training.stream.summary import shares_table
 
     try:
         if out.exists() and not force:
@@ -98,8 +98,8 @@ def summary(
     plot: Annotated[Path | None, typer.Option(help="write distributions per process to this PNG")] = None,
 ) -> None:
     """Print physics sanity numbers per file (object counts, Z peak, W transverse mass) and plot them."""
-    from training.stream.io import StreamFormatError, read_events
-    from training.stream.summary import plot_distributions, summary_table
+    from adtrigger.training.stream.io import StreamFormatError, read_events
+    from adtrigger.training.stream.summary import plot_distributions, summary_table
 
     try:
         samples = [read_events(f) for f in files]
@@ -118,10 +118,10 @@ def train(
     force: Annotated[bool, typer.Option("--force", help="replace an existing model directory")] = False,
 ) -> None:
     """Train a quantized L1 VAE (HGQ2, quantization-aware) into models/<name>/."""
-    from training.config import ConfigError
-    from training.pipeline import read_record
-    from training.pipeline import train as run_train
-    from training.stream.io import StreamFormatError
+    from adtrigger.training.config import ConfigError
+    from adtrigger.training.pipeline import read_record
+    from adtrigger.training.pipeline import train as run_train
+    from adtrigger.training.stream.io import StreamFormatError
 
     try:
         out = run_train(config, models_dir, force=force)
@@ -141,9 +141,9 @@ def evaluate(
     baselines: Annotated[bool, typer.Option(help="also train the AE baseline and the supervised reference")] = True,
 ) -> None:
     """ROC curves, AUC, TPR at FPR 1e-5/1e-4/1e-3 and efficiency at 50 SM events/day, against baselines."""
-    from training.config import ConfigError
-    from training.pipeline import evaluate as run_evaluate
-    from training.stream.io import StreamFormatError
+    from adtrigger.training.config import ConfigError
+    from adtrigger.training.pipeline import evaluate as run_evaluate
+    from adtrigger.training.stream.io import StreamFormatError
 
     try:
         out = run_evaluate(model_dir, baselines=baselines)
@@ -159,8 +159,8 @@ def export(
 ) -> None:
     """Write model.onnx (raw L1 inputs in, score out; bit-exact with the quantized model) and the card's fixed_point."""
     from adtrigger.bundle import BundleError
-    from training.export_onnx import ExportError
-    from training.export_onnx import export as run_export
+    from adtrigger.training.export_onnx import ExportError
+    from adtrigger.training.export_onnx import export as run_export
 
     try:
         path = run_export(model_dir)
@@ -190,7 +190,7 @@ def demo(
 
     try:
         if events_only:
-            from training.stream.demo import run_demo
+            from adtrigger.training.stream.demo import run_demo
 
             report = run_demo(out, scale=scale, seed=seed, workers=workers, force=force)
         else:
@@ -216,13 +216,13 @@ def serve(
     from pydantic import ValidationError
 
     from adtrigger.bundle import BundleError
-    from service.server import serve as run_server
-    from service.settings import ServiceSettings
+    from adtrigger.service.server import serve as run_server
+    from adtrigger.service.settings import ServiceSettings
 
     given = {k: v for k, v in {"bundle": bundle, "threads": threads}.items() if v is not None}
     try:
         settings = ServiceSettings(**given)
-        from service.holder import load_live
+        from adtrigger.service.holder import load_live
 
         load_live(settings.bundle, settings.threads, generation=0)  # refuse a bad bundle before binding the port
     except ValidationError as err:
@@ -247,8 +247,8 @@ def stream(
     """Replay an event file to a running service; report throughput, batch latency and accepted events."""
     import asyncio
 
-    from service.client import StreamBrokenError, replay
-    from training.stream.io import StreamFormatError, read_events
+    from adtrigger.service.client import StreamBrokenError, replay
+    from adtrigger.training.stream.io import StreamFormatError, read_events
 
     try:
         x = read_events(file).flat
@@ -282,8 +282,8 @@ def firmware(
 ) -> None:
     """L1 firmware: hls4ml project, bit-exact C-sim, da4ml Verilog (Verilator, Yosys), emulator library, report."""
     from adtrigger.bundle import BundleError
-    from firmware.design import FirmwareError
-    from firmware.flow import FirmwareSettings, build_firmware
+    from adtrigger.firmware.design import FirmwareError
+    from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
     settings = FirmwareSettings(
         threshold=threshold, strategy=strategy, clock_period=clock_period, latency_cutoff=latency_cutoff,
@@ -324,8 +324,8 @@ def calibrate(
     """Set a threshold for a target SM rate on one SM half, check it on the other, and write it into the bundle."""
     from adtrigger.bundle import BundleError
     from adtrigger.bundle.rates import make_target, parse_rate
-    from training.calibration import calibrate as run_calibrate
-    from training.stream.io import StreamFormatError
+    from adtrigger.training.calibration import calibrate as run_calibrate
+    from adtrigger.training.stream.io import StreamFormatError
 
     try:
         target = make_target(

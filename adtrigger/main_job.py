@@ -87,7 +87,7 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
     events_dir = out / "events"
 
     def generate() -> Path:
-        from training.stream.demo import run_demo
+        from adtrigger.training.stream.demo import run_demo
 
         return run_demo(out, scale=s.scale, seed=s.seed, workers=s.workers, force=True)
 
@@ -97,21 +97,21 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
     models = out / "models"
 
     def train() -> Path:
-        from training.pipeline import train as run_train
+        from adtrigger.training.pipeline import train as run_train
 
         return run_train(config, models, force=True)
 
     bundle = _stage(s, "train", train)
 
     def evaluate() -> Path:
-        from training.pipeline import evaluate as run_evaluate
+        from adtrigger.training.pipeline import evaluate as run_evaluate
 
         return run_evaluate(bundle)
 
     _stage(s, "evaluate", evaluate)
 
     def export() -> Path:
-        from training.export_onnx import export as run_export
+        from adtrigger.training.export_onnx import export as run_export
 
         return run_export(bundle)
 
@@ -119,7 +119,7 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
 
     def calibrate() -> dict:
         from adtrigger.bundle.rates import make_target, parse_rate
-        from training.calibration import calibrate as run_calibrate
+        from adtrigger.training.calibration import calibrate as run_calibrate
 
         target = make_target(rate_hz=parse_rate(s.rate), input_rate_hz=parse_rate(INPUT_RATE))
         return run_calibrate(bundle, _files(events_dir, SM_FILES), _files(events_dir, SIGNAL_FILES), target, workers=0)
@@ -130,7 +130,7 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
     if s.firmware:
 
         def build() -> dict:
-            from firmware.flow import FirmwareSettings, build_firmware
+            from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
             fw = FirmwareSettings(n_events=s.firmware_events, rtl=s.rtl, synth=s.rtl, jobs=2, data_dir=events_dir)
             return build_firmware(bundle, fw)
@@ -149,8 +149,8 @@ def _held_out(events_dir: Path, seed: int):
     as (N, 57) float32."""
     import numpy as np
 
-    from training.data import load_sm, split_masks
-    from training.stream.io import read_events
+    from adtrigger.training.data import load_sm, split_masks
+    from adtrigger.training.stream.io import read_events
 
     sm = load_sm(_files(events_dir, SM_FILES))
     test = sm.select(split_masks(sm, SPLIT, seed)["test"])
@@ -165,8 +165,8 @@ def _serve_and_stream(bundle: Path, events_dir: Path, out: Path, seed: int) -> d
 
     from adtrigger.bundle import load_bundle
     from adtrigger.bundle.scoring import Scorer
-    from service.client import replay_sync
-    from service.server import free_port, spawn
+    from adtrigger.service.client import replay_sync
+    from adtrigger.service.server import free_port, spawn
 
     sm, sm_weight, everything = _held_out(events_dir, seed)
     port = free_port()

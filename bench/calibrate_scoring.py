@@ -15,9 +15,9 @@ from pathlib import Path
 
 from adtrigger.bundle import load_bundle
 from adtrigger.bundle.scoring import Scorer
-from training.calibration.scoring import score_plan
-from training.calibration.sources import plan
-from training.stream.io import read_events
+from adtrigger.training.calibration.scoring import score_plan
+from adtrigger.training.calibration.sources import plan
+from adtrigger.training.stream.io import read_events
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 SM = [REFSTREAM / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]

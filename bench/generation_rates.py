@@ -11,8 +11,8 @@ import argparse
 import platform
 import time
 
-from training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
-from training.stream.generator import ShardSpec, run_shard
+from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
+from adtrigger.training.stream.generator import ShardSpec, run_shard
 
 
 def main() -> None:

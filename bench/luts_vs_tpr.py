@@ -41,9 +41,9 @@ def config_for(beta: float, args: argparse.Namespace) -> dict:
 
 def run_one(beta: float, args: argparse.Namespace) -> dict:
     """Train, evaluate (no baselines), build the RTL and synthesise it; one row of the table."""
-    from firmware import rtl
-    from firmware.design import load_design
-    from training.pipeline import evaluate, read_record, train
+    from adtrigger.firmware import rtl
+    from adtrigger.firmware.design import load_design
+    from adtrigger.training.pipeline import evaluate, read_record, train
 
     cfg = config_for(beta, args)
     path = args.out / f"{cfg['name']}.yaml"

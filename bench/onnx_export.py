@@ -86,9 +86,9 @@ def main() -> None:
 
     from keras import ops
 
-    from training.export_onnx import build_onnx, score_kind_of
-    from training.stream.io import read_events
-    from training.vae import encoder_model, load_model
+    from adtrigger.training.export_onnx import build_onnx, score_kind_of
+    from adtrigger.training.stream.io import read_events
+    from adtrigger.training.vae import encoder_model, load_model
 
     model = load_model(args.model_dir)
     kind = args.kind or score_kind_of(Path(args.model_dir))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from service.client import replay
-from service.server import free_port, spawn
+from adtrigger.service.client import replay
+from adtrigger.service.server import free_port, spawn
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 
@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=5, help="seconds between RSS samples")
     args = ap.parse_args()
 
-    from training.stream.io import read_events
+    from adtrigger.training.stream.io import read_events
 
     events = np.ascontiguousarray(read_events(args.data).flat)
     port = free_port()

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from adtrigger.bundle.scoring import Scorer
-from service.client import replay
-from service.server import free_port, spawn
+from adtrigger.service.client import replay
+from adtrigger.service.server import free_port, spawn
 
 HLT_INPUT_HZ = 100_000.0
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
 
-    from training.stream.io import read_events
+    from adtrigger.training.stream.io import read_events
 
     events = np.ascontiguousarray(read_events(args.data).flat[:200_000])
     scorer = Scorer(args.bundle, threads=args.threads)

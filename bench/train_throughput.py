@@ -22,10 +22,10 @@ import keras
 import numpy as np
 import torch
 
-from training import vae
-from training.data import Dataset
-from training.metrics import auc, operating_point, roc_curve
-from training.preprocess import fit_preprocessing
+from adtrigger.training import vae
+from adtrigger.training.data import Dataset
+from adtrigger.training.metrics import auc, operating_point, roc_curve
+from adtrigger.training.preprocess import fit_preprocessing
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")

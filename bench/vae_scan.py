@@ -29,7 +29,7 @@ FPRS = (1e-3, 1e-4)
 
 
 def _points(sm: np.ndarray, w: np.ndarray, sig: np.ndarray) -> dict[str, float]:
-    from training.metrics import auc, roc_curve, threshold_at_fpr
+    from adtrigger.training.metrics import auc, roc_curve, threshold_at_fpr
 
     fpr, tpr, _ = roc_curve(sm, w, sig)
     out = {"auc": auc(fpr, tpr)}
@@ -50,9 +50,9 @@ def main() -> None:
 
     import torch
 
-    from training import vae
-    from training.data import Dataset
-    from training.preprocess import fit_preprocessing
+    from adtrigger.training import vae
+    from adtrigger.training.data import Dataset
+    from adtrigger.training.preprocess import fit_preprocessing
 
     torch.set_num_threads(args.threads)
     split = tuple(float(v) for v in args.split.split(","))
@@ -85,7 +85,7 @@ def main() -> None:
                 s: _points(sm_score, te.weight, sig[s]) for s in SIGNALS
             }
         if args.ae:
-            from training import baselines as bl
+            from adtrigger.training import baselines as bl
 
             ae = bl.train_dense_ae(pre.apply(tr.flat), tr.weight, pre.apply(va.flat), va.weight, seed=1)
             ae_sm = bl.ae_score(ae, pre.apply(te.flat))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware.design import FirmwareError, TriggerDesign
+from adtrigger.firmware.design import FirmwareError, TriggerDesign
 
 STRATEGIES = {"latency": "Latency", "da": "distributed_arithmetic"}
 PART = "xcvu9p-flga2104-2L-e"  # VU9P, the device of the L1 resource goals
@@ -204,7 +204,7 @@ CXXFLAGS = ("-O2", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fvisibility-i
 def build_csim(project: HLSProject) -> tuple[Path, list[Path]]:
     """Compile the encoder and trigger top once (position independent, hidden symbols) and link the test bench
     into the C simulation Vitis would run. Returns the executable and the two objects (the emulator links them)."""
-    from firmware.tools import run_tool
+    from adtrigger.firmware.tools import run_tool
 
     inc = ["-Ifirmware", "-Ifirmware/ap_types"]
     objs = []

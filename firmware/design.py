@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from firmware import hwunits
+from adtrigger.firmware import hwunits
 
 # The score type when the card has none yet (docs/bundle.md's example; `adtrigger export` writes the real one).
 DEFAULT_SCORE_TYPE = {"signed": False, "width": 24, "integer": 8, "fraction": 16}
@@ -139,7 +139,7 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
     bundle = Path(bundle)
     if not (bundle / "model.keras").is_file():
         raise FirmwareError(f"{bundle} holds no model.keras: give a bundle made by `adtrigger train`")
-    from training import vae
+    from adtrigger.training import vae
 
     card = _read_card(bundle)
     kind = ((card or {}).get("score") or {}).get("kind", "mu2")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware.convert import CXXFLAGS, HLSProject
-from firmware.design import FirmwareError, TriggerDesign
-from firmware.tools import run_tool
+from adtrigger.firmware.convert import CXXFLAGS, HLSProject
+from adtrigger.firmware.design import FirmwareError, TriggerDesign
+from adtrigger.firmware.tools import run_tool
 
 EXPORT = '__attribute__((visibility("default")))'
 

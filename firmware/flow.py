@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from firmware import convert, emulator, report, rtl, verify
-from firmware.design import FirmwareError, load_design
-from firmware.tools import require
+from adtrigger.firmware import convert, emulator, report, rtl, verify
+from adtrigger.firmware.design import FirmwareError, load_design
+from adtrigger.firmware.tools import require
 
 FIRMWARE_DIR = "firmware"
 

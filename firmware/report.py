@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from firmware.design import TriggerDesign
+from adtrigger.firmware.design import TriggerDesign
 
 VU9P_LUTS = 1_182_240
 GOALS = {"latency_ns": 50.0, "dsp": 0, "lut": 11_800}  # lut: 1 % of a VU9P, rounded down

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware.convert import PART
-from firmware.design import FirmwareError, TriggerDesign
-from firmware.tools import require, run_tool
+from adtrigger.firmware.convert import PART
+from adtrigger.firmware.design import FirmwareError, TriggerDesign
+from adtrigger.firmware.tools import require, run_tool
 
 MODULE = "trigger"
 WORD_BITS = 30  # score bits per simulation output word

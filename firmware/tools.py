@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from firmware.design import FirmwareError
+from adtrigger.firmware.design import FirmwareError
 
 INSTALL = {
     "g++": "install a C++ compiler (Debian/Ubuntu: apt-get install g++)",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware import hwunits
-from firmware.design import FirmwareError, TriggerDesign
+from adtrigger.firmware import hwunits
+from adtrigger.firmware.design import FirmwareError, TriggerDesign
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
@@ -29,7 +29,7 @@ N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overf
 def verification_events(n_events: int = 100_000, data_dir: Path = REFSTREAM, seed: int = 7) -> np.ndarray:
     """(n_events, 57) int16 counts: refstream-v1 SM and signal events in equal shares per file, in random order,
     the last ``N_OVERFLOW`` with one pT scaled far beyond 2048 GeV."""
-    from training.stream.io import read_events
+    from adtrigger.training.stream.io import read_events
 
     files = [data_dir / f"{p}.h5" for p in SM + SIGNALS]
     missing = [str(f) for f in files if not f.is_file()]
@@ -52,7 +52,7 @@ def verification_events(n_events: int = 100_000, data_dir: Path = REFSTREAM, see
 
 def reference(design: TriggerDesign, hw: np.ndarray) -> dict[str, np.ndarray]:
     """The software's scores of the events: Keras (always) and ONNX (when the bundle has model.onnx)."""
-    from training import vae
+    from adtrigger.training import vae
 
     x = hwunits.from_hardware(hw)
     model = vae.load_model(design.bundle)
@@ -69,7 +69,7 @@ def compare(design: TriggerDesign, score: np.ndarray, result: tuple[np.ndarray, 
     raw, trig, ovf = result
     want_raw = design.fixed_score(score)
     want_trig = score >= design.threshold["value"]
-    from training.vae import OVERFLOW_SCORE
+    from adtrigger.training.vae import OVERFLOW_SCORE
 
     want_ovf = score == OVERFLOW_SCORE
     return {

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 from fastapi import FastAPI
 
-from service.holder import LiveModel, ModelHolder, load_live
-from service.metrics import ServiceMetrics
-from service.monitor import RateMonitor
-from service.settings import ServiceSettings
+from adtrigger.service.holder import LiveModel, ModelHolder, load_live
+from adtrigger.service.metrics import ServiceMetrics
+from adtrigger.service.monitor import RateMonitor
+from adtrigger.service.settings import ServiceSettings
 
 log = logging.getLogger("adtrigger.service")
 
@@ -53,8 +53,8 @@ class ServiceState:
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The service over ``settings.bundle``; the bundle is loaded, checked and warmed before the first request."""
-    from service.routes import router
-    from service.stream import stream_router
+    from adtrigger.service.routes import router
+    from adtrigger.service.stream import stream_router
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -14,7 +14,7 @@ import numpy as np
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from service.frames import decode_decisions, encode_events
+from adtrigger.service.frames import decode_decisions, encode_events
 
 
 class StreamBrokenError(RuntimeError):

@@ -14,8 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, Field
 
 from adtrigger.bundle import BundleError
-from service.app import ServiceState
-from service.holder import InputError, TooManyEventsError
+from adtrigger.service.app import ServiceState
+from adtrigger.service.holder import InputError, TooManyEventsError
 
 router = APIRouter()
 

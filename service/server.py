@@ -22,9 +22,9 @@ with warnings.catch_warnings():
     except ImportError:  # a uvicorn without it: its default protocol, slower on large frames
         WebSocketProtocol = None
 
-from service.app import create_app
-from service.frames import HEADER_BYTES
-from service.settings import ServiceSettings
+from adtrigger.service.app import create_app
+from adtrigger.service.frames import HEADER_BYTES
+from adtrigger.service.settings import ServiceSettings
 
 if WebSocketProtocol is not None:
 

@@ -18,9 +18,9 @@ from fastapi import APIRouter, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from service.app import ServiceState
-from service.frames import HEADER_BYTES, FrameError, decode_events, encode_decisions
-from service.holder import InputError, TooManyEventsError
+from adtrigger.service.app import ServiceState
+from adtrigger.service.frames import HEADER_BYTES, FrameError, decode_events, encode_decisions
+from adtrigger.service.holder import InputError, TooManyEventsError
 
 stream_router = APIRouter()
 

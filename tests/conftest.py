@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from training.stream.cards import builtin_card
-from training.stream.generator import generate_many
+from adtrigger.training.stream.cards import builtin_card
+from adtrigger.training.stream.generator import generate_many
 
 SMALL_COUNTS = {"Z_ll": 300, "W_lnu": 300, "ttbar": 150, "A_4l_m50": 150}
 
@@ -42,7 +42,7 @@ SMALL_MODEL_CONFIG = {
 def trained_bundle(tmp_path_factory) -> Path:
     """One small trained L1 VAE model directory (``adtrigger train`` on a refstream-v1 subset), shared read-only by
     the export, calibration, service and firmware tests: copy it (``shutil.copytree``) before changing it."""
-    from training.pipeline import train
+    from adtrigger.training.pipeline import train
 
     root = tmp_path_factory.mktemp("bundles")
     config = root / "small.yaml"
@@ -56,7 +56,7 @@ def exported_bundle(trained_bundle, tmp_path_factory) -> Path:
     read-only by the export, calibration, service and firmware tests: copy it before changing it."""
     import shutil
 
-    from training.export_onnx import export
+    from adtrigger.training.export_onnx import export
 
     out = tmp_path_factory.mktemp("exported") / trained_bundle.name
     shutil.copytree(trained_bundle, out)
@@ -72,7 +72,7 @@ def calibrated_bundle(exported_bundle, tmp_path_factory) -> Path:
     import shutil
 
     from adtrigger.bundle.rates import make_target
-    from training.calibration import calibrate
+    from adtrigger.training.calibration import calibrate
 
     out = tmp_path_factory.mktemp("calibrated") / exported_bundle.name
     shutil.copytree(exported_bundle, out)

@@ -15,7 +15,7 @@ from adtrigger.bundle.rates import make_target
 
 
 def test_train_writes_a_valid_card_and_evaluate_merges_metrics(trained_bundle, tmp_path):
-    from training.pipeline import evaluate
+    from adtrigger.training.pipeline import evaluate
 
     b = load_bundle(trained_bundle)
     card = b.card
@@ -91,7 +91,7 @@ def sum_pt_bundle(trained_bundle, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def calibrated_sum_pt(sum_pt_bundle, tmp_path_factory) -> tuple[Path, dict]:
-    from training.calibration import calibrate
+    from adtrigger.training.calibration import calibrate
 
     root = tmp_path_factory.mktemp("cal") / "b"
     shutil.copytree(sum_pt_bundle, root)
@@ -112,8 +112,8 @@ def test_calibrate_hits_the_target_on_held_out_sm(calibrated_sum_pt):
     assert {"sm_distribution.json", "calibration/rate.png", "calibration/calibration.md"} <= set(b.card["files"])
     # the achieved FPR is the held-out half's weighted fraction, recomputed here from the events themselves
     from adtrigger.bundle.scoring import Scorer
-    from training.calibration.sources import HALF_SALT
-    from training.data import _unit_hash, load_sm, split_masks
+    from adtrigger.training.calibration.sources import HALF_SALT
+    from adtrigger.training.data import _unit_hash, load_sm, split_masks
 
     sm = load_sm(SM_FILES, max_events=20_000)
     keep = split_masks(sm, (0.6, 0.2, 0.2), 5)["test"]
@@ -133,7 +133,7 @@ def test_calibrate_hits_the_target_on_held_out_sm(calibrated_sum_pt):
 def test_float_and_fixed_point_decisions_agree_on_every_event(calibrated_sum_pt):
     from adtrigger.bundle.fixed import fixed_scores
     from adtrigger.bundle.scoring import Scorer
-    from training.stream.io import read_events
+    from adtrigger.training.stream.io import read_events
 
     root, entry = calibrated_sum_pt
     scorer = Scorer(root)
@@ -148,7 +148,7 @@ def test_float_and_fixed_point_decisions_agree_on_every_event(calibrated_sum_pt)
 
 def test_retarget_from_the_stored_distribution_matches_a_fresh_pass(calibrated_sum_pt, tmp_path):
     from adtrigger.bundle.rates import retarget
-    from training.calibration import calibrate
+    from adtrigger.training.calibration import calibrate
 
     root, _ = calibrated_sum_pt
     dist = json.loads((root / "sm_distribution.json").read_text())
@@ -165,7 +165,7 @@ def test_retarget_from_the_stored_distribution_matches_a_fresh_pass(calibrated_s
 
 
 def test_bad_targets_and_bundles_are_refused_clearly(sum_pt_bundle, trained_bundle, tmp_path):
-    from training.calibration import calibrate
+    from adtrigger.training.calibration import calibrate
 
     with pytest.raises(BundleError, match=r"cannot be resolved: .* need ~1e\+07 effective events"):
         calibrate(sum_pt_bundle, SM_FILES, [], make_target(fpr=1e-6), max_events=20_000, workers=0)
@@ -188,7 +188,7 @@ def test_bad_targets_and_bundles_are_refused_clearly(sum_pt_bundle, trained_bund
 def test_calibrated_real_model_hits_target_and_l1_agrees_with_hlt(calibrated_bundle):
     from adtrigger.bundle.fixed import fixed_scores
     from adtrigger.bundle.scoring import Scorer
-    from training.stream.io import read_events
+    from adtrigger.training.stream.io import read_events
 
     b = load_bundle(calibrated_bundle)
     th = b.threshold()

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.config import ConfigError, load_config
-from training.data import Dataset, split_masks
-from training.stream.io import write_events
+from adtrigger.training.config import ConfigError, load_config
+from adtrigger.training.data import Dataset, split_masks
+from adtrigger.training.stream.io import write_events
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 

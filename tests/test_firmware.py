@@ -13,16 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from firmware import convert, emulator, hwunits, verify
-from firmware.design import FirmwareError, load_design
-from firmware.flow import FirmwareSettings, build_firmware
+from adtrigger.firmware import convert, emulator, hwunits, verify
+from adtrigger.firmware.design import FirmwareError, load_design
+from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
 N_EVENTS = 100_000
 
 
 def _threshold(bundle: Path) -> float:
     """A threshold that accepts roughly 1 % of the verification events: both trigger values occur."""
-    from training import vae
+    from adtrigger.training import vae
 
     hw = verify.verification_events(5000, seed=3)
     scores = vae.l1_score(vae.load_model(bundle), hwunits.from_hardware(hw))
@@ -59,7 +59,7 @@ def test_csim_emulator_and_rtl_are_bit_exact(firmware_bundle):
 
 def test_emulator_matches_keras_on_fresh_events(firmware_bundle):
     """Independent of the flow's own check: other events, the library loaded here, Keras scored here."""
-    from training import vae
+    from adtrigger.training import vae
 
     bundle, summary = firmware_bundle
     design = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
@@ -96,7 +96,7 @@ def test_report_numbers_come_from_the_tools(firmware_bundle):
 def second_emulator(trained_bundle, tmp_path_factory) -> tuple[Path, str, object]:
     """A second bundle in its own namespace with other weights (enc_0 kernel halved) and another threshold:
     only its own HLS project and emulator are built."""
-    from training import vae
+    from adtrigger.training import vae
 
     bundle = tmp_path_factory.mktemp("second") / "second_l1"
     bundle.mkdir()
@@ -114,7 +114,7 @@ def second_emulator(trained_bundle, tmp_path_factory) -> tuple[Path, str, object
 def test_two_emulators_in_one_process(firmware_bundle, second_emulator):
     """Both libraries loaded RTLD_GLOBAL (the mode where un-namespaced symbols collide), both give their own
     model's bits; every exported symbol carries the bundle's name."""
-    from training import vae
+    from adtrigger.training import vae
 
     bundle, summary = firmware_bundle
     first = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
@@ -157,7 +157,7 @@ def test_hardware_units_round_trip_and_full_scale():
     assert hw[0, :3].tolist() == [8192, -640, 402]
     lo, hi = hwunits.full_scale_hw()
     inside = ((hw >= lo) & (hw <= hi)).all(axis=1)
-    from training.vae import input_overflow
+    from adtrigger.training.vae import input_overflow
 
     assert inside.tolist() == [True, False]
     np.testing.assert_array_equal(~inside, input_overflow(hwunits.from_hardware(hw)))
@@ -181,8 +181,8 @@ def test_bundle_without_threshold_is_refused_by_the_cli(trained_bundle, tmp_path
 def test_unmappable_layer_and_missing_tool(tmp_path, monkeypatch):
     import keras
 
-    from firmware import design as design_mod
-    from firmware import tools
+    from adtrigger.firmware import design as design_mod
+    from adtrigger.firmware import tools
 
     inp = keras.Input((57,))
     model = keras.Model(inp, keras.layers.Dense(4, name="plain_dense")(inp))

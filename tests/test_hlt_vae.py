@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from adtrigger.bundle.layout import HLT_FEATURE_NAMES
-from training.hlt_vae import N_PARAMS, feature_kinds, train_hlt_vae
-from training.stream.cocktail import mix
+from adtrigger.training.hlt_vae import N_PARAMS, feature_kinds, train_hlt_vae
+from adtrigger.training.stream.cocktail import mix
 
 
 def test_each_feature_has_a_suitable_pdf():

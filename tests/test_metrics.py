@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from training.metrics import (
+from adtrigger.training.metrics import (
     auc,
     effective_count,
     fpr_for_events_per_day,

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from adtrigger.cli import app
-from training.stream.io import write_events
+from adtrigger.training.stream.io import write_events
 
 runner = CliRunner()
 
@@ -55,7 +55,7 @@ def test_train_refuses_bad_config(tmp_path):
 def test_hlt_vae_trains_evaluates_and_reloads(tmp_path, small_events):
     import numpy as np
 
-    from training import hlt_vae
+    from adtrigger.training import hlt_vae
 
     for name in ("W_lnu", "Z_ll", "ttbar", "A_4l_m50"):
         write_events(small_events[name], tmp_path / f"{name}.h5")

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from training.report import evaluate_scores, markdown_table, plot_rocs, write_metrics
+from adtrigger.training.report import evaluate_scores, markdown_table, plot_rocs, write_metrics
 
 
 def test_report_ranks_a_better_score_higher(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.frames import (
+from adtrigger.service.frames import (
     HEADER,
     HEADER_BYTES,
     KIND_EVENTS,
@@ -18,7 +18,7 @@ from service.frames import (
     encode_decisions,
     encode_events,
 )
-from service.monitor import RateMonitor
+from adtrigger.service.monitor import RateMonitor
 
 
 def test_events_round_trip_bit_exact():

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.stream.cocktail import SEED004_FRACTIONS, mix, shares, sigma_pass_pb
-from training.stream.io import read_events
-from training.stream.summary import shares_table
+from adtrigger.training.stream.cocktail import SEED004_FRACTIONS, mix, shares, sigma_pass_pb
+from adtrigger.training.stream.io import read_events
+from adtrigger.training.stream.summary import shares_table
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 

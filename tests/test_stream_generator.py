@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from adtrigger.cli import app
-from training.stream import generator
-from training.stream.cards import CardError, builtin_card, canonical_name, load_card
-from training.stream.generator import generate
-from training.stream.io import read_events
+from adtrigger.training.stream import generator
+from adtrigger.training.stream.cards import CardError, builtin_card, canonical_name, load_card
+from adtrigger.training.stream.generator import generate
+from adtrigger.training.stream.io import read_events
 
 runner = CliRunner()
 
@@ -147,7 +147,7 @@ def test_cli_summary_refuses_corrupt_file(tmp_path):
 
 
 def test_cli_cocktail_and_summary(tmp_path, small_events):
-    from training.stream.io import write_events
+    from adtrigger.training.stream.io import write_events
 
     files = []
     for name in ("W_lnu", "Z_ll", "ttbar"):

@@ -21,9 +21,9 @@ from adtrigger.bundle.layout import (
     PARTICLES_NAMES,
     ROW_CLASS,
 )
-from training.stream import io
-from training.stream.io import StreamFormatError, read_events, write_events
-from training.stream.sample import EventSample
+from adtrigger.training.stream import io
+from adtrigger.training.stream.io import StreamFormatError, read_events, write_events
+from adtrigger.training.stream.sample import EventSample
 
 REFSTREAM = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
 REF_FILES = sorted(REFSTREAM.glob("*.h5")) if REFSTREAM.is_dir() else []

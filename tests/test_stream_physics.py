@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from adtrigger.bundle.layout import N_HLT_FEATURES, ROW_CLASS
-from training.stream import physics
+from adtrigger.training.stream import physics
 
 
 def test_z_dilepton_mass_peaks_at_91_gev(small_events):

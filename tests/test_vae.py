@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.preprocess import Preprocessing, fit_preprocessing
-from training.stream.cocktail import mix
-from training.stream.io import read_events
+from adtrigger.training.preprocess import Preprocessing, fit_preprocessing
+from adtrigger.training.stream.cocktail import mix
+from adtrigger.training.stream.io import read_events
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
 SM_FILES = ("W_lnu", "QCD", "Z_ll", "ttbar")
@@ -40,7 +40,7 @@ def events():
 def trained(events):
     import torch
 
-    from training import vae
+    from adtrigger.training import vae
 
     torch.set_num_threads(2)
     cfg = vae.VAEConfig(epochs=4, kl_warmup_epochs=1, patience=3, verbose=0, seed=7)
@@ -101,7 +101,7 @@ def test_rare_slots_take_all_event_statistics(events):
 
 
 def test_short_training_lowers_validation_loss(events, trained):
-    from training import vae
+    from adtrigger.training import vae
 
     model, history, cfg = trained
     assert len(history["val_loss"]) >= 2
@@ -115,7 +115,7 @@ def test_short_training_lowers_validation_loss(events, trained):
 
 
 def test_no_posterior_collapse(events, trained):
-    from training import vae
+    from adtrigger.training import vae
 
     model, _, cfg = trained
     mu, _ = vae.latent(model, events["x_val"])
@@ -124,7 +124,7 @@ def test_no_posterior_collapse(events, trained):
 
 
 def test_scores_finite_and_signal_above_sm(events, trained):
-    from training import vae
+    from adtrigger.training import vae
 
     model, _, _ = trained
     mu, lv = vae.latent(model, events["x_val"])
@@ -141,7 +141,7 @@ def test_scores_finite_and_signal_above_sm(events, trained):
 
 
 def test_save_load_identical_scores(tmp_path, events, trained):
-    from training import vae
+    from adtrigger.training import vae
 
     model, _, _ = trained
     vae.save_model(model, tmp_path / "l1_vae")
@@ -163,7 +163,7 @@ def test_save_load_identical_scores(tmp_path, events, trained):
 def test_out_of_range_event_saturates(events, trained):
     from keras import ops
 
-    from training import vae
+    from adtrigger.training import vae
 
     model, _, _ = trained
     x = events["x_val"][:500]

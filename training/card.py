@@ -10,7 +10,7 @@ from typing import Any
 
 from adtrigger.bundle import CARD_FILE, SCHEMA_VERSION, file_entry, update_card, write_card
 from adtrigger.bundle.layout import HLT_FEATURE_NAMES, L1_INPUT_NAMES, N_FEATURES_PER_OBJECT, N_OBJECTS
-from training.config import Config
+from adtrigger.training.config import Config
 
 SCORE_DEFINITIONS = {
     ("l1_vae", "mu2"): "sum over latent d of mu_d^2, mu from the quantized encoder",
@@ -32,7 +32,7 @@ def _input_section(kind: str) -> dict[str, Any]:
         units = "the 21 l+X HLT features (GeV, counts, flags)"
         return {"name": "hlt_inputs", "n_features": n, "shapes": [[n]], "dtype": "float32",
                 "feature_names": list(HLT_FEATURE_NAMES), "units": units}  # fmt: skip
-    from training.vae import L1_FULL_SCALE
+    from adtrigger.training.vae import L1_FULL_SCALE
 
     return {
         "name": "l1_inputs",
@@ -77,7 +77,7 @@ def write_train_card(model_dir: Path, cfg: Config, record: dict[str, Any]) -> di
         "accept": "score >= threshold",
     }
     if kind == "l1_vae":
-        from training.vae import OVERFLOW_SCORE
+        from adtrigger.training.vae import OVERFLOW_SCORE
 
         score["overflow_score"] = OVERFLOW_SCORE
     card = {

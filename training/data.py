@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.stream.cocktail import mix
-from training.stream.io import read_events
-from training.stream.sample import EventSample
+from adtrigger.training.stream.cocktail import mix
+from adtrigger.training.stream.io import read_events
+from adtrigger.training.stream.sample import EventSample
 
 SPLITS = ("train", "val", "test")
 

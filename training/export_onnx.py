@@ -16,8 +16,8 @@ from typing import Any
 
 import onnx
 
-from training.export.fold import ExportError, FoldedEncoder, fold_model, score_type
-from training.export.graph import INPUT_NAME, OPSET, OUTPUT_NAME, build_graph
+from adtrigger.training.export.fold import ExportError, FoldedEncoder, fold_model, score_type
+from adtrigger.training.export.graph import INPUT_NAME, OPSET, OUTPUT_NAME, build_graph
 
 MODEL_ONNX = "model.onnx"
 
@@ -30,7 +30,7 @@ def build_onnx(model: Any, score_kind: str = "mu2") -> onnx.ModelProto:
 
 
 def _build(model: Any, score_kind: str) -> tuple[FoldedEncoder, onnx.ModelProto]:
-    from training.vae import OVERFLOW_SCORE
+    from adtrigger.training.vae import OVERFLOW_SCORE
 
     folded = fold_model(model, score_kind)
     return folded, build_graph(folded, OVERFLOW_SCORE, name=f"{model.name}_{score_kind}")
@@ -38,7 +38,7 @@ def _build(model: Any, score_kind: str) -> tuple[FoldedEncoder, onnx.ModelProto]
 
 def score_kind_of(model_dir: Path) -> str:
     """The score a model directory was trained for (``model.score`` of its ``record.json``)."""
-    from training.pipeline import read_record
+    from adtrigger.training.pipeline import read_record
 
     record = read_record(model_dir)
     model = record.get("config", {}).get("model", {})
@@ -65,7 +65,7 @@ def fixed_point_section(folded: FoldedEncoder) -> dict[str, Any] | None:
 
 
 def _load(model_dir: Path) -> Any:
-    from training.vae import MODEL_FILE, load_model
+    from adtrigger.training.vae import MODEL_FILE, load_model
 
     path = model_dir / MODEL_FILE
     if not path.is_file():
@@ -85,9 +85,9 @@ def _ensure_card(model_dir: Path) -> None:
 
     if (model_dir / CARD_FILE).is_file():
         return
-    from training.card import write_train_card
-    from training.config import ConfigError, from_dict
-    from training.pipeline import read_record
+    from adtrigger.training.card import write_train_card
+    from adtrigger.training.config import ConfigError, from_dict
+    from adtrigger.training.pipeline import read_record
 
     record = read_record(model_dir)
     try:

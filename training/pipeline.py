@@ -15,10 +15,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from training.card import merge_evaluation, write_train_card
-from training.config import Config, ConfigError, from_dict, load_config
-from training.data import Dataset, split_masks
-from training.stream.sample import EventSample
+from adtrigger.training.card import merge_evaluation, write_train_card
+from adtrigger.training.config import Config, ConfigError, from_dict, load_config
+from adtrigger.training.data import Dataset, split_masks
+from adtrigger.training.stream.sample import EventSample
 
 RECORD_FILE = "record.json"
 
@@ -97,7 +97,7 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
     data = _load_data(cfg)
     tr, va = data.sm["train"], data.sm["val"]
     if cfg.model.kind == "hlt_vae":
-        from training import hlt_vae
+        from adtrigger.training import hlt_vae
 
         _require_hlt(data)
         m = cfg.model
@@ -109,13 +109,13 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
         _, mu, _ = model.outputs(va.hlt)
         save, ebops = hlt_vae.save_hlt_vae, None
     else:
-        from training import vae
+        from adtrigger.training import vae
 
         model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
         mu, _ = vae.latent(model, va.flat)
         save, ebops = vae.save_model, vae.model_ebops(model)
     seconds = time.perf_counter() - start
-    from training.vae import active_latent_dims
+    from adtrigger.training.vae import active_latent_dims
 
     active = active_latent_dims(mu, weight=va.weight)
 
@@ -165,7 +165,7 @@ def _halves(sample: EventSample, seed: int) -> tuple[EventSample, EventSample]:
 
 def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     """Score SM test data and each signal; write metrics.json, roc.png and table.md to ``model_dir/evaluation``."""
-    from training import report, vae
+    from adtrigger.training import report, vae
 
     model_dir = Path(model_dir)
     record = read_record(model_dir)
@@ -178,7 +178,7 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     halves = {name: _halves(s, cfg.seed) for name, s in data.signals.items()}
     primary = f"VAE {cfg.model.score}"
     if cfg.model.kind == "hlt_vae":
-        from training import hlt_vae
+        from adtrigger.training import hlt_vae
 
         _require_hlt(data)
         model = hlt_vae.load_hlt_vae(model_dir)
@@ -204,7 +204,7 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     sig_scores = {name: {primary: score(ev)} for name, (_, ev) in halves.items()}
 
     if baselines:
-        from training import baselines as bl
+        from adtrigger.training import baselines as bl
 
         tr, va = data.sm["train"], data.sm["val"]
         x_tr, x_va, x_te = (prepare(inputs(s)) for s in (tr, va, test))

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from training.metrics import (
+from adtrigger.training.metrics import (
     auc,
     effective_count,
     fpr_for_events_per_day,

@@ -61,8 +61,8 @@ from hgq.config import QuantizerConfig
 from hgq.layers import QDense
 from keras import ops
 
-from training.config import ModelConfig, TrainConfig
-from training.preprocess import Preprocessing, fit_preprocessing
+from adtrigger.training.config import ModelConfig, TrainConfig
+from adtrigger.training.preprocess import Preprocessing, fit_preprocessing
 
 SCORE_KINDS = ("mu2", "kl", "rz")
 MODEL_FILE = "model.keras"

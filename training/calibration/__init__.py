@@ -1,6 +1,6 @@
 """Offline threshold tuning (``adtrigger calibrate``): SM data scored through the bundle's ONNX graph, a threshold
 for a target rate on one SM half, its achieved rate on the other, written into the bundle."""
 
-from training.calibration.tune import calibrate
+from adtrigger.training.calibration.tune import calibrate
 
 __all__ = ["calibrate"]

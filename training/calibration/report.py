@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.calibration.scoring import Scored
+from adtrigger.training.calibration.scoring import Scored
 
 
 def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path) -> Path:

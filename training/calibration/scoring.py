@@ -11,7 +11,7 @@ import numpy as np
 
 from adtrigger.bundle import BundleError
 from adtrigger.bundle.scoring import Scorer
-from training.calibration.sources import HALF_SALT, Plan, Shard, read_shard, unit_hashes
+from adtrigger.training.calibration.sources import HALF_SALT, Plan, Shard, read_shard, unit_hashes
 
 DASK_MIN_EVENTS = 2_000_000  # in-process scoring runs at ~0.5 M events/s per core (bench/calibrate_scoring.py)
 _SCORERS: dict[tuple[str, str], Scorer] = {}  # per process: one session per bundle and model checksum

@@ -15,9 +15,9 @@ import h5py
 import numpy as np
 
 from adtrigger.bundle import BundleError, sha256_file
-from training.data import _unit_hash
-from training.stream.cocktail import SEED004_FRACTIONS
-from training.stream.io import StreamFormatError, event_format, read_events
+from adtrigger.training.data import _unit_hash
+from adtrigger.training.stream.cocktail import SEED004_FRACTIONS
+from adtrigger.training.stream.io import StreamFormatError, event_format, read_events
 
 HALF_SALT = 0x63616C6962726174  # "calibrat": the halves hash independently of the training split's hash
 

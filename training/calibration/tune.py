@@ -27,9 +27,9 @@ from adtrigger.bundle.rates import (
     sm_distribution,
     threshold_at_fpr,
 )
-from training.calibration.scoring import Scored, score_plan
-from training.calibration.sources import plan as plan_shards
-from training.card import utc_now
+from adtrigger.training.calibration.scoring import Scored, score_plan
+from adtrigger.training.calibration.sources import plan as plan_shards
+from adtrigger.training.card import utc_now
 
 DISTRIBUTION_FILE = "sm_distribution.json"
 REPORT_DIR = "calibration"
@@ -136,7 +136,7 @@ def calibrate(
 
 def _write_outputs(root: Path, distribution: dict, scored: Scored, entry: dict, effs: dict, name: str) -> None:
     """``sm_distribution.json`` and ``calibration/`` (rate.png, calibration.md), each by temp file and rename."""
-    from training.calibration.report import markdown, plot_rate
+    from adtrigger.training.calibration.report import markdown, plot_rate
 
     atomic_write_json(root / DISTRIBUTION_FILE, distribution)
     out = root / REPORT_DIR

@@ -350,7 +350,7 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
     """Fold a trained L1 VAE (``training.vae``) for ``score_kind`` ('mu2', or 'kl'/'rz', which need log sigma^2)."""
     from keras import ops
 
-    from training.vae import SCORE_KINDS, l1_full_scale, preprocessing_of
+    from adtrigger.training.vae import SCORE_KINDS, l1_full_scale, preprocessing_of
 
     if score_kind not in SCORE_KINDS:
         raise ExportError(f"score kind must be one of {SCORE_KINDS}, got {score_kind!r}")
@@ -390,7 +390,7 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
         formats[layer.name] = _formats(layer, sub, q_lo[rows], q_hi[rows], head)
     folded = FoldedEncoder(inp, layers, head, latent, score_kind, formats)
     if score_kind != "mu2":
-        from training.vae import LOGVAR_CLIP
+        from adtrigger.training.vae import LOGVAR_CLIP
 
         folded.exp_table = exp_table(head, latent, 1.0 if score_kind == "kl" else -1.0, LOGVAR_CLIP)
     if score_kind == "mu2" and score_type(head, latent)["width"] > EXACT_BITS["float64"]:

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from training.export.fold import DenseStage, FoldedEncoder, InputStage
+from adtrigger.training.export.fold import DenseStage, FoldedEncoder, InputStage
 
 OPSET = 18  # Split(num_outputs), ReduceSumSquare(axes input); ONNX Runtime >= 1.14
 IR_VERSION = 8

@@ -73,7 +73,7 @@ def _parse(text: str, origin: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _builtin_text(name: str) -> str:
-    return resources.files("training.stream").joinpath("cards", f"{name}.cmnd").read_text()
+    return resources.files("adtrigger.training.stream").joinpath("cards", f"{name}.cmnd").read_text()
 
 
 def common_lines() -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from training.stream.sample import EventSample, concatenate
+from adtrigger.training.stream.sample import EventSample, concatenate
 
 # Seed 004 (VAE in the trigger, l+X at HLT): the stream after a single-lepton L1 trigger (pT > 23 GeV).
 SEED004_FRACTIONS = {"W_lnu": 0.592, "QCD": 0.338, "Z_ll": 0.067, "ttbar": 0.003}

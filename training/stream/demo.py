@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
-from training.stream.cocktail import mix, sigma_pass_pb
-from training.stream.generator import generate_many
-from training.stream.io import write_events
-from training.stream.summary import plot_distributions, shares_table, summary_table
+from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
+from adtrigger.training.stream.cocktail import mix, sigma_pass_pb
+from adtrigger.training.stream.generator import generate_many
+from adtrigger.training.stream.io import write_events
+from adtrigger.training.stream.summary import plot_distributions, shares_table, summary_table
 
 # Preselected events per process at scale 1: about a minute and a half on 2 cores (rates in docs/events.md).
 # QCD is the slowest (~1 % pass); h+- passes the lepton preselection ~3 % of the time.

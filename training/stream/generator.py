@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from adtrigger import __version__
-from training.stream.cards import Card, CardError
-from training.stream.emulation import ParticleTable, RecoParams, reconstruct_batch
-from training.stream.sample import EventSample
+from adtrigger.training.stream.cards import Card, CardError
+from adtrigger.training.stream.emulation import ParticleTable, RecoParams, reconstruct_batch
+from adtrigger.training.stream.sample import EventSample
 
 MAX_SEED = 900_000  # Pythia seeds must stay below 900 000 000; shards use seed * 1000 + index
 EVENT_ID_STRIDE = 10**7  # event id = pythia seed * 10^7 + index of the generated event in that run
@@ -309,7 +309,7 @@ def generate_to_file(
     **kwargs,
 ) -> EventSample:
     """Generate and write one file (HDF5 or Parquet by suffix); keeps whole shards if interrupted."""
-    from training.stream.io import write_events
+    from adtrigger.training.stream.io import write_events
 
     out = Path(out)
     if out.exists() and not force:

@@ -23,7 +23,7 @@ from adtrigger.bundle.layout import (
     PARTICLES_CLASSES,
     PARTICLES_NAMES,
 )
-from training.stream.sample import EventSample
+from adtrigger.training.stream.sample import EventSample
 
 H5_SUFFIXES = (".h5", ".hdf5")
 PARQUET_SUFFIXES = (".parquet", ".pq")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.stream import physics
-from training.stream.cocktail import shares
-from training.stream.sample import EventSample
+from adtrigger.training.stream import physics
+from adtrigger.training.stream.cocktail import shares
+from adtrigger.training.stream.sample import EventSample
 
 
 def _md(header: list[str], rows: list[list[str]]) -> str:
