@@ -12,12 +12,16 @@ from typing import Annotated
 
 import typer
 
+# Plain click help, not typer's Rich panels: typer 0.29 (which vendors its own click as typer._click; the click
+# package is not used) fills the Rich panel's type column from display_type_rich() for every option, flags included,
+# so every flag read `--force <bool>`; the plain formatter skips the type of flags (TyperOption.get_help_record).
 app = typer.Typer(
     name="adtrigger",
     help="Trigger anomaly detection: SM streams, quantized VAEs, thresholds, ONNX and FPGA firmware.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -347,7 +351,9 @@ def calibrate(
     )
     for sig, eff in entry["signal_efficiency"].items():
         typer.echo(f"  {sig}: efficiency {eff:.4g}")
-    typer.echo(f"wrote {model_dir}/sm_distribution.json, calibration/rate.png, calibration/calibration.md")
+    if entry["warning"]:
+        typer.secho(f"warning: threshold {name!r}: {entry['warning']}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"wrote {model_dir}/sm_distribution.json, {', '.join(entry['report'].values())}")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -13,7 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adtrigger.firmware.flow import FirmwareSettings
 
 SM_FILES = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNAL_FILES = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
@@ -37,6 +40,29 @@ class MainJobSettings:
     service: bool = True
     rate: str = RATE  # target accept rate at INPUT_RATE
     timings: dict[str, float] = field(default_factory=dict)
+
+
+class MissingToolError(ValueError):
+    """An external tool a stage needs is not installed (a ValueError: the CLI prints it as its one-line error)."""
+
+
+def _firmware_settings(events_dir: Path, s: MainJobSettings) -> FirmwareSettings:
+    from adtrigger.firmware.flow import FirmwareSettings
+
+    return FirmwareSettings(n_events=s.firmware_events, rtl=s.rtl, synth=s.rtl, jobs=2, data_dir=events_dir)
+
+
+def preflight(out: Path, s: MainJobSettings) -> None:
+    """Refuse in one line, before any stage, when a tool a stage runs is missing: not after minutes of generation."""
+    if not s.firmware:
+        return
+    from adtrigger.firmware.flow import required_tools
+    from adtrigger.firmware.tools import install_command, missing
+
+    absent = missing(*required_tools(_firmware_settings(out / "events", s)))
+    if absent:
+        raise MissingToolError(f"adtrigger demo: the firmware stage needs {', '.join(absent)}: "
+                               f"{install_command(absent)} (or run with --no-firmware)")  # fmt: skip
 
 
 def _files(events_dir: Path, names: tuple[str, ...]) -> list[Path]:
@@ -67,7 +93,7 @@ def _config(events_dir: Path, s: MainJobSettings) -> dict[str, Any]:
 def _stage(s: MainJobSettings, name: str, fn: Callable[[], Any]) -> Any:
     from rich.console import Console
 
-    console = Console(stderr=True)
+    console = Console()  # stdout, where Keras prints its epochs and the stages their progress: they stay in order
     console.rule(f"[bold]{name}")
     start = time.perf_counter()
     result = fn()
@@ -84,6 +110,7 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
     out = Path(out)
     if (out / "report.md").exists() and not force:
         raise FileExistsError(f"{out} holds a finished run; use --force to replace it")
+    preflight(out, s)
     events_dir = out / "events"
 
     def generate() -> Path:
@@ -130,10 +157,9 @@ def run_main_job(out: Path, settings: MainJobSettings | None = None, *, force: b
     if s.firmware:
 
         def build() -> dict:
-            from adtrigger.firmware.flow import FirmwareSettings, build_firmware
+            from adtrigger.firmware.flow import build_firmware
 
-            fw = FirmwareSettings(n_events=s.firmware_events, rtl=s.rtl, synth=s.rtl, jobs=2, data_dir=events_dir)
-            return build_firmware(bundle, fw)
+            return build_firmware(bundle, _firmware_settings(events_dir, s))
 
         firmware = _stage(s, "firmware", build)
 

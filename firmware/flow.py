@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,12 +38,18 @@ class FirmwareSettings:
     timings: dict = field(default_factory=dict)
 
 
+def required_tools(s: FirmwareSettings) -> tuple[str, ...]:
+    """The external tools these settings run: the C-sim needs g++, the RTL Verilator (with make and ar), synthesis
+    Yosys."""
+    return ("g++", *(("make", "ar", "verilator") if s.rtl else ()), *(("yosys",) if s.rtl and s.synth else ()))
+
+
 def build_firmware(bundle: str | os.PathLike[str], settings: FirmwareSettings | None = None) -> dict:
     """Build, verify and report the firmware of a bundle; returns the summary written to report.json and the card."""
     s = settings or FirmwareSettings()
     bundle = Path(bundle).resolve()  # the tools run in sub-folders: every path they get must be absolute
     design = load_design(bundle, s.threshold)
-    require("g++", *(("verilator", "make") if s.rtl else ()), *(("yosys",) if s.rtl and s.synth else ()))
+    require(*required_tools(s))
     final, failed = bundle / FIRMWARE_DIR, bundle / f"{FIRMWARE_DIR}.failed"
     tmp = bundle / f".{FIRMWARE_DIR}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -62,38 +70,41 @@ def build_firmware(bundle: str | os.PathLike[str], settings: FirmwareSettings | 
     return summary
 
 
-def _timed(s: FirmwareSettings, step: str, t0: float) -> float:
-    now = time.perf_counter()
-    s.timings[step] = round(now - t0, 2)
-    return now
+@contextmanager
+def _step(s: FirmwareSettings, key: str, what: str) -> Iterator[None]:
+    """Time one step into ``s.timings[key]`` and say when it starts and ends: the whole flow takes minutes."""
+    start = time.perf_counter()
+    print(f"firmware: {what} ...", flush=True)
+    yield
+    s.timings[key] = round(time.perf_counter() - start, 2)
+    print(f"firmware: {what}: done in {s.timings[key]:.1f} s", flush=True)
 
 
 def _build(design, s: FirmwareSettings, out: Path) -> dict:
-    t = time.perf_counter()
-    project = convert.convert(design, out / "hls", strategy=s.strategy, clock_period=s.clock_period)
-    t = _timed(s, "convert", t)
-    exe, objects = convert.build_csim(project)
-    lib = emulator.build_library(design, project, objects, out / "emulator")
-    for o in objects:
-        o.unlink()
-    t = _timed(s, "compile", t)
+    with _step(s, "convert", "hls4ml convert"):
+        project = convert.convert(design, out / "hls", strategy=s.strategy, clock_period=s.clock_period)
+    with _step(s, "compile", "C-sim and emulator compile (g++)"):
+        exe, objects = convert.build_csim(project)
+        lib = emulator.build_library(design, project, objects, out / "emulator")
+        for o in objects:
+            o.unlink()
     emu = emulator.Emulator(lib, design.namespace)
     impls = {"csim": lambda hw: verify.run_csim(exe, hw), "emulator": emu.predict}
     rtl_info = yosys = None
     if s.rtl:
-        build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
-        sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design))
+        with _step(s, "rtl", "da4ml Verilog and Verilator build"):
+            build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
+            sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design))
         impls["rtl"] = sim.predict
         rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period, "latency_ns": build.latency_ns,
                     "da4ml_cost": build.da4ml_cost, "reg_bits": build.reg_bits}  # fmt: skip
-        t = _timed(s, "rtl", t)
         if s.synth:
-            yosys = rtl.synthesize(build)
-            t = _timed(s, "yosys", t)
-    hw = verify.verification_events(s.n_events, s.data_dir or verify.REFSTREAM)
-    (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
-    result = verify.verify(design, hw, impls)
-    t = _timed(s, "verify", t)
+            with _step(s, "yosys", "Yosys synthesis"):
+                yosys = rtl.synthesize(build)
+    with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {s.n_events} events"):
+        hw = verify.verification_events(s.n_events, s.data_dir)
+        (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
+        result = verify.verify(design, hw, impls)
     settings = {"strategy": s.strategy, "clock_period_ns": s.clock_period, "latency_cutoff": s.latency_cutoff,
                 "n_events": s.n_events, "timings_s": s.timings}  # fmt: skip
     summary = report.summary_of(design, settings, rtl_info, yosys, result)

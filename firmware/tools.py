@@ -1,4 +1,4 @@
-"""The external tools of the flow (g++, verilator, yosys): found or refused with what to install, and run."""
+"""The external tools of the flow (g++, make, verilator, yosys): found or refused with what to install, and run."""
 
 from __future__ import annotations
 
@@ -9,19 +9,25 @@ from pathlib import Path
 
 from adtrigger.firmware.design import FirmwareError
 
-INSTALL = {
-    "g++": "install a C++ compiler (Debian/Ubuntu: apt-get install g++)",
-    "verilator": "install Verilator (Debian/Ubuntu: apt-get install verilator)",
-    "yosys": "install Yosys (Debian/Ubuntu: apt-get install yosys)",
-    "make": "install make (Debian/Ubuntu: apt-get install make)",
-}
+# the Debian/Ubuntu package that provides each tool
+INSTALL = {"g++": "g++", "make": "make", "ar": "binutils", "verilator": "verilator", "yosys": "yosys"}
+
+
+def missing(*tools: str) -> list[str]:
+    """The tools not on PATH, in the order given: a job checks them all before it starts, not one by one."""
+    return [tool for tool in tools if shutil.which(tool) is None]
+
+
+def install_command(tools: Sequence[str]) -> str:
+    """One apt-get line that installs these tools."""
+    return "apt-get install " + " ".join(dict.fromkeys(INSTALL.get(tool, tool) for tool in tools))
 
 
 def require(*tools: str) -> None:
-    """FirmwareError naming the first missing tool and how to install it."""
-    for tool in tools:
-        if shutil.which(tool) is None:
-            raise FirmwareError(f"{tool} not found on PATH: {INSTALL.get(tool, 'install it')}")
+    """FirmwareError naming every missing tool and how to install them."""
+    absent = missing(*tools)
+    if absent:
+        raise FirmwareError(f"{', '.join(absent)} not found on PATH (Debian/Ubuntu: {install_command(absent)})")
 
 
 def run_tool(args: Sequence[str], *, cwd: Path, what: str, timeout: float = 3600) -> str:

@@ -20,17 +20,18 @@ import numpy as np
 from adtrigger.firmware import hwunits
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overflow bit
 
 
-def verification_events(n_events: int = 100_000, data_dir: Path = REFSTREAM, seed: int = 7) -> np.ndarray:
-    """(n_events, 57) int16 counts: refstream-v1 SM and signal events in equal shares per file, in random order,
-    the last ``N_OVERFLOW`` with one pT scaled far beyond 2048 GeV."""
+def verification_events(n_events: int = 100_000, data_dir: Path | None = None, seed: int = 7) -> np.ndarray:
+    """(n_events, 57) int16 counts: SM and signal events (refstream-v1's files unless ``data_dir``) in equal shares
+    per file, in random order, the last ``N_OVERFLOW`` with one pT scaled far beyond 2048 GeV."""
+    from adtrigger.refdata import refstream_dir
     from adtrigger.training.stream.io import read_events
 
+    data_dir = Path(data_dir) if data_dir is not None else refstream_dir()
     files = [data_dir / f"{p}.h5" for p in SM + SIGNALS]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:

@@ -77,12 +77,12 @@ def check() -> list[str]:
             problems.append(f"{req} is not satisfied by the locked {req.name}=={pinned}")
     hashed = re.findall(r"(?m)^\S+==\S+ \\\n\s+--hash=sha256:", text)
     if len(hashed) != len(pins):
-        problems.append(f"{len(pins) - len(hashed)} of {len(pins)} pins have no sha256 hash: run python3 scripts/lock.py")
+        problems.append(f"{len(pins) - len(hashed)} of {len(pins)} pins have no sha256 hash: refresh the lock")
     return problems
 
 
 def refresh(upgrade: bool) -> None:
-    """Resolve with pip-compile into the lock: hashes, pip and setuptools pinned too, no machine-specific index lines."""
+    """Resolve with pip-compile into the lock: hashes, pip and setuptools pinned too, no machine-specific lines."""
     name, _ = project_requirements()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "lock.txt"

@@ -38,15 +38,15 @@ class ServiceState:
         if state.alarm != self.alarming:
             self.alarming = state.alarm
             if state.alarm:
-                log.warning("accept-rate alarm: %.3g over the last %d events against a target of %.3g (%.1f sigma)",
-                            state.observed, state.n, state.target, state.pull)  # fmt: skip
+                log.warning("accept-rate alarm: %.3g over the last %d events against an expected %.3g (%.1f sigma)",
+                            state.observed, state.n, state.expected, state.pull)  # fmt: skip
             else:
-                log.info("accept rate back within %.1f sigma of its target", self.monitor.sigma)
+                log.info("accept rate back within %.1f sigma of the expected", self.monitor.sigma)
 
     def swapped(self, live: LiveModel) -> None:
-        """A new model or threshold is live: restart the rate window on its target."""
-        if live.target_fpr != self.monitor.target:
-            self.monitor.retarget(live.target_fpr)
+        """A new model or threshold is live: restart the rate window on what it is expected to accept."""
+        if live.expected_fpr != self.monitor.expected:
+            self.monitor.restart(live.expected_fpr)
         self.metrics.threshold.set(live.threshold)
         self.metrics.observe_rate(self.monitor.state())
 
@@ -59,7 +59,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         live = load_live(settings.bundle, settings.threads, generation=1)
-        monitor = RateMonitor(live.target_fpr, settings.rate_window, settings.rate_alarm_sigma)
+        monitor = RateMonitor(live.expected_fpr, settings.rate_window, settings.rate_alarm_sigma)
         state = ServiceState(settings, ModelHolder(live, settings.threads), ServiceMetrics(), monitor)
         state.swapped(live)
         app.state.service = state

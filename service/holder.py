@@ -39,14 +39,24 @@ class LiveModel:
     scorer: Scorer
     threshold: float
     threshold_name: str | None  # the card's threshold in force; None for a retargeted one
-    target: dict
-    target_fpr: float
+    target: dict  # what the threshold was set for: kind, value (input_rate_hz), and its SM "fpr"
+    achieved: dict | None  # what it accepts of held-out SM (fpr, fpr_lo, fpr_hi, cl, ...); None if never measured
     generation: int
     loaded: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     @property
     def n_features(self) -> int:
         return int(self.card["input"]["n_features"])
+
+    @property
+    def expected_fpr(self) -> float:
+        """The SM accept fraction to expect online, the rate monitor's reference: the achieved FPR on held-out SM,
+        not the target. The threshold lands off its target by the threshold-setting half's fluctuation and by the
+        step up onto the L1 grid; the held-out half never saw the choice, so its fraction is the unbiased estimate
+        of what this threshold accepts. Only a threshold with no measurement falls back to its target."""
+        if self.achieved is not None and "fpr" in self.achieved:
+            return float(self.achieved["fpr"])
+        return float(self.target["fpr"])
 
     def decide(self, x: np.ndarray, max_batch: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores ``(N,) float64`` and accept bits ``(N,) bool`` of a batch ``x: (N, *shape)``. The bundle's
@@ -68,17 +78,17 @@ class LiveModel:
             "generation": self.generation,
             "loaded": self.loaded,
             "threshold": {"name": self.threshold_name or "retargeted", "score": self.threshold, "target": self.target,
-                          "target_fpr": self.target_fpr},
+                          "achieved": self.achieved, "expected_fpr": self.expected_fpr},
             "card": self.card,
         }  # fmt: skip
 
 
-def _fpr_of(threshold: dict) -> float:
-    """The SM accept fraction a threshold was calibrated to: what the data achieved, else the target's fpr."""
+def _target_of(threshold: dict) -> dict:
+    """The card's target, with its SM ``fpr`` worked out from kind and value where the card does not store it."""
     from adtrigger.bundle.rates import target_from_dict
 
-    achieved = threshold.get("achieved") or {}
-    return float(achieved["fpr"]) if "fpr" in achieved else target_from_dict(threshold["target"]).fpr
+    target = dict(threshold["target"])
+    return target if "fpr" in target else target | {"fpr": target_from_dict(target).fpr}
 
 
 def load_live(path: Path, threads: int, generation: int) -> LiveModel:
@@ -87,7 +97,7 @@ def load_live(path: Path, threads: int, generation: int) -> LiveModel:
     th = bundle.threshold()
     scorer = Scorer(bundle, threads=threads)
     name = bundle.card["active_threshold"]
-    live = LiveModel(bundle.path, bundle.card, scorer, float(th["score"]), name, dict(th["target"]), _fpr_of(th),
+    live = LiveModel(bundle.path, bundle.card, scorer, float(th["score"]), name, _target_of(th), th.get("achieved"),
                      generation)  # fmt: skip
     warm = np.zeros((WARM_EVENTS, live.n_features), np.float32)
     scores = np.asarray(scorer.score(warm))  # the first run allocates; no request should pay for it
@@ -128,7 +138,7 @@ class ModelHolder:
             distribution = json.loads(old.scorer.bundle.read_checked("sm_distribution.json"))
             fixed_point = old.card.get("fixed_point") or {}
             r = retarget(distribution, target_from_dict(target), fixed_point.get("score"))
-            new = LiveModel(old.path, old.card, old.scorer, r.threshold, None, r.target.as_dict(),
-                            float(r.achieved["fpr"]), old.generation + 1)  # fmt: skip
+            new = LiveModel(old.path, old.card, old.scorer, r.threshold, None, r.target.as_dict(), r.achieved,
+                            old.generation + 1)  # fmt: skip
             self._live = new
             return new

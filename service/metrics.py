@@ -26,16 +26,19 @@ class ServiceMetrics:
         )  # fmt: skip
         self.streams = Gauge("adtrigger_streams_open", "open /v1/stream connections", registry=r)
         self.window_rate = Gauge("adtrigger_accept_fraction_window", "accept fraction over the window", registry=r)
-        self.target_rate = Gauge("adtrigger_accept_fraction_target", "calibrated SM accept fraction", registry=r)
+        self.expected_rate = Gauge(  # named "target" before the expected/target split; kept for dashboards
+            "adtrigger_accept_fraction_target", "expected SM accept fraction: the threshold's achieved held-out FPR",
+            registry=r,
+        )
         self.window_events = Gauge("adtrigger_rate_window_events", "events in the rate window", registry=r)
-        self.pull = Gauge("adtrigger_rate_pull_sigma", "window accepts minus target, in binomial sigma", registry=r)
-        self.alarm = Gauge("adtrigger_rate_alarm", "1 while the accept rate departs from its target", registry=r)
+        self.pull = Gauge("adtrigger_rate_pull_sigma", "window accepts minus expected, in binomial sigma", registry=r)
+        self.alarm = Gauge("adtrigger_rate_alarm", "1 while the accept rate departs from the expected", registry=r)
         self.threshold = Gauge("adtrigger_threshold", "the live score threshold (accept iff score >= it)", registry=r)
         self.reloads = Counter("adtrigger_reloads", "bundle reloads and retargets", ["result"], registry=r)
 
     def observe_rate(self, state: RateState) -> None:
         self.window_rate.set(state.observed)
-        self.target_rate.set(state.target)
+        self.expected_rate.set(state.expected)
         self.window_events.set(state.n)
         self.pull.set(state.pull)
         self.alarm.set(1.0 if state.alarm else 0.0)

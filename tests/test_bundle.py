@@ -115,6 +115,11 @@ def test_minimal_card_round_trip(tmp_path):
          "'thresholds.d.score' must be a finite number"),
         (lambda c: c["thresholds"].update(d={"score": 1.0, "target": {"kind": "kHz", "value": 1.0}}),
          "'thresholds.d.target.kind'"),
+        (lambda c: c["thresholds"].update(d={"score": 1.0, "target": {"kind": "fpr", "value": 1e-3}, "warning": 1}),
+         "'thresholds.d.warning' must be a string or null"),
+        (lambda c: c["thresholds"].update(d={"score": 1.0, "target": {"kind": "fpr", "value": 1e-3},
+                                             "report": {"plot": "calibration/d/rate.png"}}),
+         "'thresholds.d.report.plot' names 'calibration/d/rate.png', which is not in 'files'"),
     ],
 )
 def test_bad_card_names_the_field(change, field):

@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.config import ConfigError, load_config
 from adtrigger.training.data import Dataset, split_masks
 from adtrigger.training.stream.io import write_events
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 
 
 @pytest.fixture

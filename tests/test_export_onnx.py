@@ -14,13 +14,14 @@ from typer.testing import CliRunner
 
 from adtrigger.bundle import load_bundle
 from adtrigger.cli import app
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.export.fold import EXACT_BITS, KIF, ExportError, fold_dense, fold_model
 from adtrigger.training.export.graph import build_graph
 from adtrigger.training.export_onnx import MODEL_ONNX, build_onnx, export
 from adtrigger.training.stream.io import read_events
 from adtrigger.training.vae import OVERFLOW_SCORE, input_overflow, l1_full_scale, l1_score, load_model
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 FILES = ("W_lnu", "QCD", "Z_ll", "ttbar", "A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from typer.testing import CliRunner
+
 from adtrigger.bundle import load_bundle
-from adtrigger.main_job import MainJobSettings, run_main_job
+from adtrigger.cli import app
+from adtrigger.main_job import MainJobSettings, MissingToolError, preflight, run_main_job
 
 
 def test_main_job_runs_every_stage_and_reports(tmp_path):
@@ -25,3 +29,33 @@ def test_main_job_runs_every_stage_and_reports(tmp_path):
     assert set(entry["signal_efficiency"]) == {"A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60"}
     timings = json.loads((tmp_path / "demo" / "timings.json").read_text())
     assert list(timings) == ["generate", "train", "evaluate", "export", "calibrate", "service"]
+    assert not (tmp_path / "demo" / ".shards").exists()  # the generator's shards go once the run is complete
+
+
+def _path_with(folder, *tools: str) -> str:
+    """A PATH of one folder holding stand-ins for these tools (a preflight only looks them up)."""
+    folder.mkdir()
+    for tool in tools:
+        (folder / tool).write_text("#!/bin/sh\n")
+        (folder / tool).chmod(0o755)
+    return str(folder)
+
+
+def test_demo_names_missing_tools_in_one_line_before_any_stage(tmp_path):
+    out = tmp_path / "demo"
+    path = _path_with(tmp_path / "bin", "g++", "make", "ar")
+    res = CliRunner().invoke(app, ["demo", "--out", str(out)], env={"PATH": path})
+    assert res.exit_code == 2
+    assert res.output == (
+        "error: adtrigger demo: the firmware stage needs verilator, yosys: apt-get install verilator yosys "
+        "(or run with --no-firmware)\n"
+    )
+    assert not out.exists()  # nothing generated
+
+
+def test_preflight_needs_tools_only_for_the_firmware_stage(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", _path_with(tmp_path / "bin"))
+    preflight(tmp_path, MainJobSettings(firmware=False))
+    every = r"needs g\+\+, make, ar, verilator, yosys: apt-get install g\+\+ make binutils verilator yosys"
+    with pytest.raises(MissingToolError, match=every):
+        preflight(tmp_path, MainJobSettings())

@@ -11,6 +11,7 @@ from adtrigger.training.metrics import (
     auc,
     effective_count,
     fpr_for_events_per_day,
+    min_resolved_fpr,
     operating_point,
     roc_curve,
     sigma_for_events,
@@ -50,6 +51,15 @@ def test_unresolved_working_point_is_flagged():
     assert operating_point(sm, None, sig, None, 1e-3).resolved  # 20 expected events
     with pytest.raises(ValueError):
         threshold_at_fpr(sm, None, 0.0)
+
+
+def test_resolved_boundary_is_five_effective_events():
+    rng = np.random.default_rng(3)
+    sm, sig = rng.normal(0, 1, 10_000), rng.normal(2, 1, 1000)
+    w = np.r_[np.ones(5000), 3 * np.ones(5000)]  # 8000 effective events
+    assert min_resolved_fpr(w) == pytest.approx(5 / 8000)
+    assert operating_point(sm, w, sig, None, 7e-4).resolved
+    assert not operating_point(sm, w, sig, None, 6e-4).resolved
 
 
 def test_seed004_conversions():

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.stream.cocktail import SEED004_FRACTIONS, mix, shares, sigma_pass_pb
 from adtrigger.training.stream.io import read_events
 from adtrigger.training.stream.summary import shares_table
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 
 
 def test_fractions_are_imposed_and_renormalised(small_events):

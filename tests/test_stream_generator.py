@@ -164,3 +164,45 @@ def test_cli_cocktail_and_summary(tmp_path, small_events):
     res = runner.invoke(app, ["summary", str(out), "--plot", str(plot)])
     assert res.exit_code == 0, res.output
     assert "| Z_ll |" in res.output and plot.stat().st_size > 10_000
+
+
+def test_dask_workers_post_progress_within_a_shard(monkeypatch):
+    updates = []
+
+    class Bar:
+        def update(self, n):
+            updates.append(n)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(generator, "_progress_bar", lambda *args: Bar())
+    # QCD passes ~1 % of the time: a shard of 10 kept events spans several batches, each posting what it kept
+    generate(builtin_card("QCD"), 20, seed=2, shard_events=10, workers=2)
+    assert sum(updates) == 20
+    assert len([n for n in updates if n]) > 2  # more than one update per shard
+
+
+def test_demo_removes_its_shards_once_complete_and_keeps_them_if_interrupted(tmp_path, monkeypatch):
+    from adtrigger.training.stream import demo
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(demo, "plot_distributions", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            demo.run_demo(tmp_path, scale=0.001, workers=1)
+    assert len(list((tmp_path / ".shards").rglob("shard-*.npz"))) == 8  # one shard per process, kept
+
+    real_run_shard, calls = generator.run_shard, []
+
+    def counted(spec, progress=None):
+        calls.append(spec)
+        return real_run_shard(spec, progress)
+
+    monkeypatch.setattr(generator, "run_shard", counted)
+    demo.run_demo(tmp_path, scale=0.001, workers=1, force=True)
+    assert calls == []  # the rerun reused every shard
+    assert not (tmp_path / ".shards").exists()
+    assert (tmp_path / "events.md").is_file() and (tmp_path / "events" / "sm_cocktail.h5").is_file()

@@ -21,11 +21,12 @@ from adtrigger.bundle.layout import (
     PARTICLES_NAMES,
     ROW_CLASS,
 )
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.stream import io
 from adtrigger.training.stream.io import StreamFormatError, read_events, write_events
 from adtrigger.training.stream.sample import EventSample
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
+REFSTREAM = refstream_dir()
 REF_FILES = sorted(REFSTREAM.glob("*.h5")) if REFSTREAM.is_dir() else []
 needs_refstream = pytest.mark.skipif(not REF_FILES, reason=f"refstream-v1 data not found at {REFSTREAM}")
 

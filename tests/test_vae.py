@@ -7,16 +7,16 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.preprocess import Preprocessing, fit_preprocessing
 from adtrigger.training.stream.cocktail import mix
 from adtrigger.training.stream.io import read_events
 
-DATA = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
+DATA = refstream_dir()
 SM_FILES = ("W_lnu", "QCD", "Z_ll", "ttbar")
 PER_PROCESS = 5000  # 20k SM events
 # pT inputs of the leading MET, e/gamma, muon and jet (rows 0, 1, 5, 9)

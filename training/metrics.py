@@ -25,6 +25,13 @@ def effective_count(weight: np.ndarray) -> float:
     return float(w.sum() ** 2 / s2) if s2 > 0 else 0.0
 
 
+def min_resolved_fpr(sm_weight: np.ndarray) -> float:
+    """The lowest FPR whose threshold keeps MIN_EFFECTIVE_SM_ABOVE effective SM events above it; below it the
+    rate is unresolved (operating points say so, plots shade it)."""
+    n_eff = effective_count(sm_weight)
+    return MIN_EFFECTIVE_SM_ABOVE / n_eff if n_eff > 0 else 1.0
+
+
 def _scored(scores: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Scores and weights as float64 arrays; no weights means unit weights."""
     scores = np.asarray(scores, dtype=np.float64)
@@ -93,7 +100,7 @@ def operating_point(
     sig_weight: np.ndarray | None,
     fpr: float,
 ) -> OperatingPoint:
-    """TPR at a target FPR; ``resolved`` is False when fewer than 5 effective SM events set the threshold."""
+    """TPR at a target FPR; ``resolved`` is False below :func:`min_resolved_fpr` (too few SM events above)."""
     sm, w_sm = _scored(sm, sm_weight)
     sig, w_sig = _scored(sig, sig_weight)
     t = threshold_at_fpr(sm, w_sm, fpr)
@@ -110,7 +117,7 @@ def operating_point(
         tpr=tpr,
         tpr_err=float(np.sqrt(max(tpr * (1 - tpr), 1.0 / n_sig**2) / n_sig)) if n_sig else float("nan"),
         sm_effective_above=n_eff_above,
-        resolved=bool(effective_count(w_sm) * fpr >= MIN_EFFECTIVE_SM_ABOVE),
+        resolved=bool(fpr >= min_resolved_fpr(w_sm)),
     )
 
 

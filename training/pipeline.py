@@ -17,6 +17,7 @@ from typing import Any
 
 from adtrigger.training.card import merge_evaluation, write_train_card
 from adtrigger.training.config import Config, ConfigError, from_dict, load_config
+from adtrigger.training.curves import plot_history
 from adtrigger.training.data import Dataset, split_masks
 from adtrigger.training.stream.sample import EventSample
 
@@ -56,32 +57,6 @@ def _require_hlt(data: Dataset) -> None:
             f"model.kind hlt_vae needs the 21 HLT features, which {missing[0]} lacks: use files made by "
             "`adtrigger generate` (public-layout files such as refstream-v1 carry L1 objects only)"
         )
-
-
-def plot_history(history: dict[str, list[float]], path: Path) -> Path:
-    """Loss, reconstruction and KL per epoch, training and validation."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    keys = [k for k in ("loss", "recon", "kl") if k in history]
-    fig, axes = plt.subplots(1, len(keys) + 1, figsize=(4 * (len(keys) + 1), 3.4))
-    for ax, k in zip(axes, keys, strict=False):
-        ax.plot(history[k], label="train")
-        if f"val_{k}" in history:
-            ax.plot(history[f"val_{k}"], label="validation")
-        ax.set_title(k)
-        ax.set_xlabel("epoch")
-        ax.legend(fontsize=8)
-    if "ebops" in history:
-        axes[-1].plot(history["ebops"])
-        axes[-1].set_title("EBOPs (HGQ2 resource estimate)")
-        axes[-1].set_xlabel("epoch")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
 
 
 def train(config_path: str | Path, models_dir: str | Path = "models", *, force: bool = False) -> Path:
@@ -173,6 +148,11 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     import torch
 
     torch.set_num_threads(cfg.train.threads)
+    start = time.perf_counter()
+
+    def step(what: str) -> None:  # the baselines train for minutes: say which one runs (stdout, with Keras)
+        print(f"evaluate: {what} [{time.perf_counter() - start:.0f} s]", flush=True)
+
     data = _load_data(cfg)
     test = data.sm["test"]
     halves = {name: _halves(s, cfg.seed) for name, s in data.signals.items()}
@@ -200,6 +180,7 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
             return vae.l1_score(model, s.flat, cfg.model.score)
 
         prepare = vae.preprocessing_of(model).apply
+    step(f"scoring the {primary} on {len(test)} SM test events and {len(halves)} signals")
     sm_scores = {primary: score(test)}
     sig_scores = {name: {primary: score(ev)} for name, (_, ev) in halves.items()}
 
@@ -208,14 +189,17 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
 
         tr, va = data.sm["train"], data.sm["val"]
         x_tr, x_va, x_te = (prepare(inputs(s)) for s in (tr, va, test))
+        step("training the AE baseline (ADC2021)")
         ae = bl.train_dense_ae(x_tr, tr.weight, x_va, va.weight, seed=cfg.seed)
         sm_scores["AE (ADC2021)"] = bl.ae_score(ae, x_te)
-        for name, (fit_half, ev) in halves.items():
+        for i, (name, (fit_half, ev)) in enumerate(halves.items(), 1):
+            step(f"training and scoring the supervised classifier {i}/{len(halves)}: {name}")
             sig_scores[name]["AE (ADC2021)"] = bl.ae_score(ae, prepare(inputs(ev)))
             clf = bl.train_classifier(x_tr, tr.weight, prepare(inputs(fit_half)), seed=cfg.seed)
             sm_scores[f"supervised@{name}"] = bl.classifier_score(clf, x_te)
             sig_scores[name]["supervised"] = bl.classifier_score(clf, prepare(inputs(ev)))
 
+    step("writing metrics.json, roc.png and table.md")
     out = model_dir / "evaluation"
     out.mkdir(exist_ok=True)
     metrics = report.evaluate_scores(sm_scores, test.weight, sig_scores)

@@ -6,15 +6,18 @@ Works on score arrays only, so the VAE, the AE baseline and the supervised refer
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from adtrigger.training.metrics import (
+    MIN_EFFECTIVE_SM_ABOVE,
     auc,
     effective_count,
     fpr_for_events_per_day,
+    min_resolved_fpr,
     operating_point,
     roc_curve,
     sigma_for_events,
@@ -67,58 +70,84 @@ def _cell(point: dict[str, Any]) -> str:
     return text if point["resolved"] else f"({text})"
 
 
-def markdown_table(metrics: dict[str, Any], fpr: float = 1e-4) -> str:
-    """Scores side by side per signal: TPR at ``fpr`` and AUC; values in parentheses lack SM statistics."""
-    key = f"{fpr:g}"
-    names = list(metrics["scores"])
+def fpr_label(fpr: float) -> str:
+    """1e-3 rather than 0.001: how the FPR working points are named in tables and plots."""
+    mantissa, exponent = f"{fpr:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def markdown_table(metrics: dict[str, Any], fpr: float | Sequence[float] = FPR_POINTS) -> str:
+    """One row per (signal, score): AUC and TPR at each FPR in ``fpr``, highest first, since on a small SM stream
+    only the highest is resolved; values in parentheses lack SM statistics (see :func:`min_resolved_fpr`)."""
+    fprs = sorted({float(f) for f in np.atleast_1d(fpr)}, reverse=True)
     signals = sorted({s for by in metrics["scores"].values() for s in by})
-    header = "| signal | " + " | ".join(f"{n}: TPR@{key} / AUC" for n in names) + " |"
-    rows = [header, "|" + " --- |" * (len(names) + 1)]
+    header = ["signal", "score", "AUC", *(f"TPR @ FPR {fpr_label(f)}" for f in fprs)]
+    rows = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for s in signals:
-        cells = []
-        for n in names:
-            m = metrics["scores"][n].get(s)
-            cells.append("–" if m is None else f"{_cell(m['tpr_at_fpr'][key])} / {m['auc']:.3f}")
-        rows.append(f"| {s} | " + " | ".join(cells) + " |")
+        for name, by_signal in metrics["scores"].items():
+            m = by_signal.get(s)
+            if m is not None:
+                cells = [s, name, f"{m['auc']:.3f}", *(_cell(m["tpr_at_fpr"][f"{f:g}"]) for f in fprs)]
+                rows.append("| " + " | ".join(cells) + " |")
     day = metrics["fpr_at_events_per_day"]
+    floor = MIN_EFFECTIVE_SM_ABOVE / max(metrics["sm_effective_events"], 1e-300)
     rows.append("")
     rows.append(
         f"SM test events: {metrics['sm_events']} ({metrics['sm_effective_events']:.0f} effective). "
-        f"Parentheses: fewer than 5 effective SM events expected above the threshold. "
+        f"Parentheses: unresolved, fewer than {MIN_EFFECTIVE_SM_ABOVE:g} effective SM events expected above the "
+        f"threshold (FPR below {floor:.2g}). "
         f"{metrics['events_per_day']:g} SM events/day of seed-004's stream is FPR {day:.2g}."
     )
     return "\n".join(rows)
 
 
-def plot_rocs(
-    sm: dict[str, np.ndarray], sm_weight: np.ndarray, signals: dict[str, dict[str, np.ndarray]], path: Path
-) -> Path:
-    """One panel per signal: TPR against FPR on a log axis, every score overlaid."""
+def evaluation_markdown(metrics: dict[str, Any], roc_png: str = "roc.png") -> str:
+    """The evaluation's table.md: every FPR working point in one table, then the ROC plot."""
+    points = ", ".join(fpr_label(f) for f in sorted(FPR_POINTS, reverse=True))
+    title = f"# {metrics.get('model', 'model')}: evaluation"
+    return "\n\n".join([title, f"## TPR at FPR {points}", markdown_table(metrics), f"![ROC]({roc_png})"]) + "\n"
+
+
+def roc_figure(sm: dict[str, np.ndarray], sm_weight: np.ndarray, signals: dict[str, dict[str, np.ndarray]]):
+    """The ROC page as a matplotlib Figure: one panel per signal, TPR against FPR on a log axis, every score
+    overlaid; the FPR range the SM statistics cannot resolve is shaded, every artist has a legend entry."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     n = len(signals)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 4), squeeze=False)
-    floor = 1.0 / max(effective_count(sm_weight), 1.0)
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 5.2), squeeze=False, layout="constrained")
+    floor = min_resolved_fpr(sm_weight)
     for ax, (signal, by_score) in zip(axes[0], signals.items(), strict=True):
         for name, sig in by_score.items():
             sm_scores = _sm_reference(sm, name, signal)
             fpr, tpr, _ = roc_curve(sm_scores, sm_weight, sig)
             ok = fpr > 0
             ax.plot(fpr[ok], tpr[ok], label=f"{name} (AUC {auc(fpr, tpr):.3f})")
-        ax.axvspan(1e-7, floor * 5, color="grey", alpha=0.15, lw=0)
-        for p in FPR_POINTS:
-            ax.axvline(p, color="grey", ls=":", lw=0.8)
+        ax.axvspan(
+            1e-7, floor, color="grey", alpha=0.2, lw=0,
+            label=f"unresolved: < {MIN_EFFECTIVE_SM_ABOVE:g} eff. SM events above (FPR < {floor:.1e})",
+        )  # fmt: skip
+        marks = sorted(FPR_POINTS, reverse=True)
+        ax.vlines(marks, 0, 1, colors="k", linestyles=":", lw=0.8, label="FPR " + ", ".join(map(fpr_label, marks)))
         ax.set_xscale("log")
         ax.set_xlim(1e-6, 1)
         ax.set_ylim(0, 1)
         ax.set_xlabel("SM false-positive rate")
         ax.set_ylabel("signal efficiency")
         ax.set_title(signal)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    return fig
+
+
+def plot_rocs(
+    sm: dict[str, np.ndarray], sm_weight: np.ndarray, signals: dict[str, dict[str, np.ndarray]], path: Path
+) -> Path:
+    """Write :func:`roc_figure` to ``path`` (PNG)."""
+    import matplotlib.pyplot as plt
+
+    fig = roc_figure(sm, sm_weight, signals)
     path = Path(path)
     fig.savefig(path, dpi=90)
     plt.close(fig)

@@ -102,7 +102,7 @@ def _check_files(files: Mapping) -> None:
             raise BundleError(f"card field '{where}.bytes' must be >= 0")
 
 
-def _check_threshold(name: str, th: Mapping, fixed_point: Mapping | None) -> None:
+def _check_threshold(name: str, th: Mapping, fixed_point: Mapping | None, files: Mapping) -> None:
     where = f"thresholds.{name}"
     if not isinstance(th, Mapping):
         raise BundleError(f"card field {where!r} must be an object")
@@ -121,6 +121,11 @@ def _check_threshold(name: str, th: Mapping, fixed_point: Mapping | None) -> Non
     for key in ("achieved", "signal_efficiency"):
         if key in th:
             _need(th, key, dict, where)
+    if "warning" in th:
+        _need(th, "warning", str, where, nullable=True)
+    for kind, file in (_need(th, "report", dict, where) if "report" in th else {}).items():
+        if file not in files:  # the threshold's own report must be vouched for like any file
+            raise BundleError(f"card field '{where}.report.{kind}' names {file!r}, which is not in 'files'")
 
 
 def validate_card(card: Any) -> dict:
@@ -143,10 +148,11 @@ def validate_card(card: Any) -> dict:
     fixed_point = _need(card, "fixed_point", dict, "", nullable=True)
     if fixed_point is not None:
         _check_fixed_type(_need(fixed_point, "score", dict, "fixed_point"), "fixed_point.score")
-    _check_files(_need(card, "files", dict, ""))
+    files = _need(card, "files", dict, "")
+    _check_files(files)
     thresholds = _need(card, "thresholds", dict, "")
     for name, th in thresholds.items():
-        _check_threshold(name, th, fixed_point)
+        _check_threshold(name, th, fixed_point, files)
     active = _need(card, "active_threshold", str, "", nullable=True)
     if active is not None and active not in thresholds:
         raise BundleError(f"card field 'active_threshold' names {active!r}, which is not in 'thresholds'")

@@ -1,5 +1,5 @@
-"""The calibration's report: rate vs threshold with its band and the signal efficiencies (rate.png), and a short
-markdown summary (calibration.md)."""
+"""The report of one calibrated threshold: rate vs threshold over the range the data resolve, a close-up of the target
+and the achieved interval, the signal efficiencies (rate.png), and a short markdown summary (calibration.md)."""
 
 from __future__ import annotations
 
@@ -7,50 +7,125 @@ from pathlib import Path
 
 import numpy as np
 
+from adtrigger.bundle.rates import MIN_EFFECTIVE_ABOVE
 from adtrigger.training.calibration.scoring import Scored
 
+ZOOM = 1.5  # the close-up spans the target and the achieved interval, widened by this factor either way
 
-def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path) -> Path:
-    """Left: SM rate (or FPR) vs threshold on both halves, held-out band, target and chosen threshold. Right: signal
-    efficiency at the chosen threshold with its interval."""
+
+def resolved(fpr: np.ndarray, n_effective: float) -> np.ndarray:
+    """Mask of the points the data resolve: a non-zero fraction with ~``MIN_EFFECTIVE_ABOVE`` effective events above
+    (``fpr * n_effective``, as ``check_resolved`` judges a target). Beyond them a rate rests on one or two events or
+    none, and a zero on a log axis stretches it over hundreds of decades."""
+    fpr = np.asarray(fpr, dtype=np.float64)
+    return (fpr > 0) & (fpr * n_effective >= MIN_EFFECTIVE_ABOVE)
+
+
+def _curves(distribution: dict) -> list[dict]:
+    """Both halves' resolved points: label, colour, thresholds, fraction and (held-out only) its interval."""
+    t = np.asarray(distribution["thresholds"], dtype=np.float64)
+    halves = [("threshold-setting half", "C0", distribution, False)]
+    if distribution.get("heldout"):
+        halves.append(("held-out half", "C1", distribution["heldout"], True))
+    out = []
+    for label, color, half, band in halves:
+        fpr = np.asarray(half["fpr"], dtype=np.float64)
+        keep = resolved(fpr, float(half["n_effective"]))
+        curve = {"label": label, "color": color, "t": t[keep], "fpr": fpr[keep]}
+        if band:
+            curve |= {"lo": np.asarray(half["fpr_lo"])[keep], "hi": np.asarray(half["fpr_hi"])[keep]}
+        out.append(curve)
+    return out
+
+
+def _target_text(target: dict) -> str:
+    unit = {"rate_hz": "{:g} Hz", "events_per_day": "{:g} events/day", "fpr": "FPR {:g}"}[target["kind"]]
+    return unit.format(target["value"])
+
+
+def _draw_rates(ax, curves: list[dict], entry: dict, scale: float) -> None:
+    """The curves (steps: the fraction at t holds down to the next lower stored threshold), the target and the
+    threshold with its achieved interval."""
+    target, a = entry["target"], entry["achieved"]
+    for c in curves:
+        if "lo" in c:
+            ax.fill_between(c["t"], c["lo"] * scale, c["hi"] * scale, step="pre", alpha=0.3, color=c["color"],
+                            lw=0, label=f"held-out {a['cl']:.0%} CL")  # fmt: skip
+        ax.step(c["t"], c["fpr"] * scale, where="pre", color=c["color"], label=c["label"])
+    ax.axhline(target["fpr"] * scale, color="k", ls="--", lw=1, label=f"target {_target_text(target)}")
+    ax.axhspan(a["fpr_lo"] * scale, a["fpr_hi"] * scale, color="C3", alpha=0.12, lw=0, label="achieved interval")
+    ax.errorbar([entry["score"]], [a["fpr"] * scale], yerr=[[(a["fpr"] - a["fpr_lo"]) * scale],
+                [(a["fpr_hi"] - a["fpr"]) * scale]], fmt="o", color="C3", ms=4, capsize=3,
+                label=f"threshold {entry['score']:.6g}: achieved (held-out)")  # fmt: skip
+
+
+def rate_figure(distribution: dict, entry: dict, effs: dict[str, dict]):
+    """The figure of rate.png: (a) SM rate (or FPR) vs threshold over the points both halves resolve, log scale;
+    (b) the same around the target, linear, where the target line and the achieved interval can be read off;
+    (c) each signal's efficiency at the threshold with its interval. Returns the matplotlib figure."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    target = entry["target"]
+    target, a = entry["target"], entry["achieved"]
     scale = target.get("input_rate_hz") or 1.0
     unit = "SM rate [Hz]" if target.get("input_rate_hz") else "SM false-positive rate"
-    t = np.asarray(distribution["thresholds"])
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.6, 1]})
-    held = distribution.get("heldout")
-    if held:
-        lo, hi = np.asarray(held["fpr_lo"]) * scale, np.asarray(held["fpr_hi"]) * scale
-        ax.fill_between(t, np.maximum(lo, 1e-300), hi, step="post", alpha=0.3, color="C1", label="held-out 68% CL")
-        ax.step(t, np.asarray(held["fpr"]) * scale, where="post", color="C1", label="held-out half")
-    ax.step(t, np.asarray(distribution["fpr"]) * scale, where="post", color="C0", label="threshold-setting half")
-    ax.axhline(target["fpr"] * scale, color="k", ls="--", lw=1, label=f"target {target['kind']} {target['value']:g}")
-    ax.axvline(entry["score"], color="C3", lw=1, label=f"threshold {entry['score']:.6g}")
+    curves = _curves(distribution)
+    fig, (ax, zx, bx) = plt.subplots(1, 3, figsize=(15, 4.4), gridspec_kw={"width_ratios": [1.4, 1.2, 0.9]})
+    for axis in (ax, zx):
+        _draw_rates(axis, curves, entry, scale)
+        axis.set_xlabel(f"threshold on score ({distribution['score_kind']})")
+        axis.set_ylabel(unit)
+
+    t = np.concatenate([c["t"] for c in curves] + [[entry["score"]]])
+    y = np.concatenate([c[k] for c in curves for k in ("fpr", "lo", "hi") if k in c]
+                       + [[target["fpr"], a["fpr_lo"], a["fpr_hi"]]])  # fmt: skip
+    y = y[y > 0] * scale
     ax.set_yscale("log")
-    if len(t) and t.min() > 0:
+    ax.set_ylim(y.min() / 2, y.max() * 2)
+    if t.min() > 0:
         ax.set_xscale("log")
-    ax.set_xlabel(f"threshold on score ({distribution['score_kind']})")
-    ax.set_ylabel(unit)
-    ax.legend(fontsize=7)
+        ax.set_xlim(t.min() / 1.1, t.max() * 1.1)
+    ax.set_title("resolved range (>= %g effective events above)" % MIN_EFFECTIVE_ABOVE, fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+
+    lo = min(target["fpr"], a["fpr_lo"]) * scale / ZOOM
+    hi = max(target["fpr"], a["fpr_hi"]) * scale * ZOOM
+    near = [c["t"][(c["fpr"] * scale >= lo) & (c["fpr"] * scale <= hi)] for c in curves]
+    tz = np.concatenate([*near, [entry["score"]]])
+    pad = max(0.05 * (tz.max() - tz.min()), 1e-3 * abs(entry["score"]), 1e-12)
+    zx.set_xlim(tz.min() - pad, tz.max() + pad)
+    zx.set_ylim(lo, hi)
+    missed = entry.get("warning")
+    zx.set_title("target outside the achieved interval" if missed else "target and achieved interval", fontsize=9,
+                 color="C3" if missed else "k")  # fmt: skip
+
     names = list(effs)
-    eff = np.array([effs[n]["efficiency"] for n in names])
-    err = np.array([[e - effs[n]["lo"], effs[n]["hi"] - e] for n, e in zip(names, eff, strict=True)]).T
-    bx.bar(range(len(names)), eff, yerr=err if len(names) else None, color="C2", capsize=3)
-    bx.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
+    if names:
+        eff = np.array([effs[n]["efficiency"] for n in names])
+        err = np.array([[e - effs[n]["lo"], effs[n]["hi"] - e] for n, e in zip(names, eff, strict=True)]).T
+        bx.bar(range(len(names)), eff, yerr=err, color="C2", capsize=3)
+        bx.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
+    else:
+        bx.text(0.5, 0.5, "no signal files given", ha="center", va="center", transform=bx.transAxes)
     bx.set_ylabel("signal efficiency at the threshold")
     fig.tight_layout()
+    return fig
+
+
+def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path) -> Path:
+    """Write :func:`rate_figure` to ``path`` (PNG)."""
+    import matplotlib.pyplot as plt
+
+    fig = rate_figure(distribution, entry, effs)
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
 
 
 def markdown(bundle: str, name: str, entry: dict, effs: dict[str, dict], scored: Scored) -> str:
-    """The calibration in a few lines and a table."""
+    """The calibration in a few lines and a table; the plot is the ``rate.png`` beside it."""
     t, a = entry["target"], entry["achieved"]
     rate = ""
     if "rate_hz" in a:
@@ -59,6 +134,7 @@ def markdown(bundle: str, name: str, entry: dict, effs: dict[str, dict], scored:
     at = f" at {t['input_rate_hz']:g} Hz input" if "input_rate_hz" in t else ""
     lines = [
         f"# {bundle}: threshold `{name}`",
+        *([f"- **warning**: {entry['warning']}"] if entry.get("warning") else []),
         f"- target: {t['kind']} {t['value']:g}{at} (FPR {t['fpr']:.4g})",
         f"- threshold (HLT, float): score >= {entry['score']!r}",
         f"- threshold (L1, fixed point): raw {fixed['raw']} = {fixed['value']!r}" if fixed else "- no fixed-point type",

@@ -8,6 +8,8 @@ exceed the target FPR, moved up onto the grid of ``fixed_point.score`` so that t
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,7 +34,16 @@ from adtrigger.training.calibration.sources import plan as plan_shards
 from adtrigger.training.card import utc_now
 
 DISTRIBUTION_FILE = "sm_distribution.json"
-REPORT_DIR = "calibration"
+REPORT_DIR = "calibration"  # calibration/<name>/: each named threshold keeps its own report
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def report_files(name: str) -> dict[str, str]:
+    """The report of threshold ``name`` inside the bundle: ``{"markdown", "plot"}`` under ``calibration/<name>/``.
+    The name becomes a folder, so it is refused unless letters, digits, ``_`` and ``-``."""
+    if not _NAME.fullmatch(name):
+        raise BundleError(f"threshold name {name!r}: use letters, digits, '_' and '-' (it names calibration/<name>/)")
+    return {"markdown": f"{REPORT_DIR}/{name}/calibration.md", "plot": f"{REPORT_DIR}/{name}/rate.png"}
 
 
 def achieved_at(scored: Scored, threshold: float, target: Target) -> dict:
@@ -48,6 +59,26 @@ def achieved_at(scored: Scored, threshold: float, target: Target) -> dict:
         "n_effective_above": effective_above(scores, weight, threshold),
         "split": "independent SM half",
     }
+
+
+def target_warning(target: Target, achieved: dict) -> str | None:
+    """A warning when the target lies outside the achieved interval on the held-out half, else None. The pull is
+    in the combined statistics of both halves (the threshold fluctuates with its half as the rate does with the
+    other, ~sqrt(2) x the interval), so the user can tell a fluctuation from a mismatch of the halves."""
+    fpr, lo, hi = achieved["fpr"], achieved["fpr_lo"], achieved["fpr_hi"]
+    if lo <= target.fpr <= hi:
+        return None
+    sigma = (hi - lo) / 2 * math.sqrt(2)
+    pull = f" ({(fpr - target.fpr) / sigma:+.1f} sigma of both halves' statistics)" if sigma > 0 else ""
+    if "rate_hz" in achieved:
+        asked = f"{target.rate_hz(target.fpr):.4g} Hz"
+        got = f"{achieved['rate_hz']:.4g} Hz [{achieved['rate_hz_lo']:.4g}, {achieved['rate_hz_hi']:.4g}]"
+    else:
+        asked, got = f"FPR {target.fpr:.4g}", f"FPR {fpr:.4g} [{lo:.4g}, {hi:.4g}]"
+    return (
+        f"target {asked} is outside the achieved {achieved['cl']:.0%} interval on the held-out SM half, {got}"
+        f"{pull}: the threshold misses its target (more SM data narrows both halves' statistics)"
+    )
 
 
 def signal_efficiencies(scored: Scored, threshold: float) -> dict[str, dict]:
@@ -94,6 +125,7 @@ def calibrate(
     scheduler: str | None = None,
 ) -> dict:
     """Calibrate threshold ``name`` of a bundle for ``target``; returns the card's new threshold entry."""
+    report = report_files(name)
     bundle = load_bundle(model_dir)
     card = bundle.card
     if "model.onnx" not in card["files"]:
@@ -113,6 +145,7 @@ def calibrate(
         "score": threshold,
         "fixed": fixed,
         "achieved": achieved,
+        "warning": target_warning(target, achieved),
         "signal_efficiency": {k: v["efficiency"] for k, v in effs.items()},
         "created": utc_now(),
         "data": {
@@ -123,26 +156,26 @@ def calibrate(
             "training_events_left_out": scored.left_out,
             "max_events": max_events,
         },
+        "report": report,
     }
     distribution = sm_distribution(*scored.sm_a, card["score"]["kind"], heldout=scored.sm_b)
     _write_outputs(bundle.path, distribution, scored, entry, effs, name)
     changes = {"thresholds": {name: entry}}
     if activate:
         changes["active_threshold"] = name
-    files = [DISTRIBUTION_FILE, f"{REPORT_DIR}/rate.png", f"{REPORT_DIR}/calibration.md"]
-    update_card(bundle.path, changes, files=files, replace=[f"thresholds.{name}"])
+    update_card(bundle.path, changes, files=[DISTRIBUTION_FILE, *report.values()], replace=[f"thresholds.{name}"])
     return entry
 
 
 def _write_outputs(root: Path, distribution: dict, scored: Scored, entry: dict, effs: dict, name: str) -> None:
-    """``sm_distribution.json`` and ``calibration/`` (rate.png, calibration.md), each by temp file and rename."""
+    """``sm_distribution.json`` and the threshold's report (``entry["report"]``), each by temp file and rename."""
     from adtrigger.training.calibration.report import markdown, plot_rate
 
     atomic_write_json(root / DISTRIBUTION_FILE, distribution)
-    out = root / REPORT_DIR
-    out.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".tmp") as tmp:
-        plot_rate(distribution, entry, effs, Path(tmp) / "rate.png")
-        (Path(tmp) / "calibration.md").write_text(markdown(root.name, name, entry, effs, scored))
-        for f in ("rate.png", "calibration.md"):
-            shutil.move(Path(tmp) / f, out / f)  # same file system: a rename
+    md, png = (root / entry["report"][k] for k in ("markdown", "plot"))
+    md.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=md.parent, prefix=".tmp") as tmp:
+        plot_rate(distribution, entry, effs, Path(tmp) / png.name)
+        (Path(tmp) / md.name).write_text(markdown(root.name, name, entry, effs, scored))
+        for f in (png, md):
+            shutil.move(Path(tmp) / f.name, f)  # same file system: a rename

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -38,9 +39,9 @@ def run_demo(out: Path, *, scale: float = 1.0, seed: int = 1, workers: int | Non
     names = list(SM_PROCESSES + SIGNALS)
     requests = [(builtin_card(n), max(10, round(DEFAULT_EVENTS[n] * scale))) for n in names]
     start = time.perf_counter()
+    shards = out / ".shards"  # finished shards, reused if the run is interrupted; removed once it completes
     samples = generate_many(
-        requests, seed, shard_events=250, workers=workers,
-        work_dirs=[out / ".shards" / n for n in names],
+        requests, seed, shard_events=250, workers=workers, work_dirs=[shards / n for n in names],
     )  # fmt: skip
     seconds = time.perf_counter() - start
     by_name = dict(zip(names, samples, strict=True))
@@ -71,5 +72,6 @@ def run_demo(out: Path, *, scale: float = 1.0, seed: int = 1, workers: int | Non
         ]
     )
     report.write_text(text + "\n")
-    print(text)
+    shutil.rmtree(shards, ignore_errors=True)
+    print(text, flush=True)
     return report

@@ -12,7 +12,10 @@ import hashlib
 import json
 import os
 import shutil
+import sys
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -273,6 +276,20 @@ def generate_many(
     return [build_sample(specs, [results[(k, s.index)] for s in specs]) for k, specs in enumerate(plans)]
 
 
+@dataclass(frozen=True)
+class _WorkerProgress:
+    """A shard's progress callback on a Dask worker: posts its kept events to the client through Dask's event log,
+    so the bar moves within a shard (a QCD shard runs for minutes) and not only when one ends."""
+
+    topic: str
+    key: str
+
+    def __call__(self, n: int) -> None:
+        from dask.distributed import get_worker
+
+        get_worker().log_event(self.topic, (self.key, n))
+
+
 def _run_on_dask(todo, n_workers, scheduler, done, bar) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -281,13 +298,31 @@ def _run_on_dask(todo, n_workers, scheduler, done, bar) -> None:
         cluster = LocalCluster(n_workers=min(n_workers, len(todo)), threads_per_worker=1, processes=True,
                                dashboard_address=None)  # fmt: skip
     client = Client(scheduler or cluster)
+    topic = f"adtrigger-generate-{uuid.uuid4().hex}"
+    counted: dict[str, int] = {}  # events posted so far by each running shard
+    lock = threading.Lock()  # posts arrive on the client's event-loop thread
+
+    def posted(event: tuple) -> None:
+        key, n = event[1]
+        with lock:
+            if key in counted:  # a late post of a finished shard is already in its final count
+                counted[key] += n
+                bar.update(n)
+
+    client.subscribe_topic(topic, posted)
     try:
-        futures = {client.submit(run_shard, task[1], pure=False): task for task in todo}
+        futures = {}
+        for task in todo:
+            key = f"shard-{task[0]}-{task[1].index}-{uuid.uuid4().hex[:8]}"
+            counted[key] = 0
+            futures[client.submit(run_shard, task[1], _WorkerProgress(topic, key), key=key, pure=False)] = task
         for fut in as_completed(futures):
             result = fut.result()
             done(futures[fut], result)
-            bar.update(len(result.weight))
+            with lock:
+                bar.update(len(result.weight) - counted.pop(fut.key))
     finally:
+        client.unsubscribe_topic(topic)
         client.close()
         if cluster is not None:
             cluster.close()
@@ -296,7 +331,8 @@ def _run_on_dask(todo, n_workers, scheduler, done, bar) -> None:
 def _progress_bar(total: int, name: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=f"generate {name}", unit="ev", disable=not enabled, leave=False)
+    # stdout, with Keras' epoch lines and the demo's stage headers: one stream keeps them in order
+    return tqdm(total=total, desc=f"generate {name}", unit="ev", disable=not enabled, leave=False, file=sys.stdout)
 
 
 def generate_to_file(
