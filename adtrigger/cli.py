@@ -97,6 +97,28 @@ def cocktail(
 
 
 @app.command()
+def refstream(
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the eight files")] = Path("data/refstream"),
+    seed: Annotated[int, typer.Option(help="run seed")] = 2026,
+    scale: Annotated[float, typer.Option(help="multiply refstream-v1's event counts")] = 1.0,
+    shard_events: Annotated[int, typer.Option(help="preselected events per shard")] = 2000,
+    workers: Annotated[int | None, typer.Option(help="local Dask workers (default: all cores)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
+) -> None:
+    """Regenerate an equivalent of the reference stream refstream-v1 (same processes, cards and counts, own seeds),
+    named file for file like it; point ADTRIGGER_REFSTREAM at the folder."""
+    from adtrigger.training.stream.reference import generate_reference
+
+    try:
+        paths = generate_reference(out, scale=scale, seed=seed, workers=workers, scheduler=scheduler,
+                                   shard_events=shard_events, force=force)  # fmt: skip
+    except (FileExistsError, ValueError) as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"wrote {len(paths)} files into {out}; use them with: export ADTRIGGER_REFSTREAM={out.resolve()}")
+
+
+@app.command()
 def summary(
     files: Annotated[list[Path], typer.Argument(help="event files (.h5 public layout or .parquet)")],
     plot: Annotated[Path | None, typer.Option(help="write distributions per process to this PNG")] = None,

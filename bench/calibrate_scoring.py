@@ -15,11 +15,12 @@ from pathlib import Path
 
 from adtrigger.bundle import load_bundle
 from adtrigger.bundle.scoring import Scorer
+from adtrigger.refdata import refstream_dir
 from adtrigger.training.calibration.scoring import score_plan
 from adtrigger.training.calibration.sources import plan
 from adtrigger.training.stream.io import read_events
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 SM = [REFSTREAM / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
 
 

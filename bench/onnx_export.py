@@ -23,7 +23,9 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+from adtrigger.refdata import refstream_dir
+
+REFSTREAM = refstream_dir()
 BATCHES = (1, 1024, 4096, 16384)
 
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from adtrigger.refdata import refstream_dir
 from adtrigger.service.client import replay
 from adtrigger.service.server import free_port, spawn
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 
 
 def rss_mb(pid: int) -> float:

@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from adtrigger.bundle.scoring import Scorer
+from adtrigger.refdata import refstream_dir
 from adtrigger.service.client import replay
 from adtrigger.service.server import free_port, spawn
 
 HLT_INPUT_HZ = 100_000.0
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 
 
 def cpu_seconds(pid: int) -> float:

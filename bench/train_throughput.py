@@ -22,12 +22,13 @@ import keras
 import numpy as np
 import torch
 
+from adtrigger.refdata import refstream_dir
 from adtrigger.training import vae
 from adtrigger.training.data import Dataset
 from adtrigger.training.metrics import auc, operating_point, roc_curve
 from adtrigger.training.preprocess import fit_preprocessing
 
-DATA = Path(__file__).resolve().parents[2] / "shared/data/refstream-v1"
+DATA = refstream_dir()
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 

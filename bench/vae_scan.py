@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+from adtrigger.refdata import refstream_dir
+
+DATA = refstream_dir()
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 FPRS = (1e-3, 1e-4)

@@ -26,10 +26,8 @@ class ServiceMetrics:
         )  # fmt: skip
         self.streams = Gauge("adtrigger_streams_open", "open /v1/stream connections", registry=r)
         self.window_rate = Gauge("adtrigger_accept_fraction_window", "accept fraction over the window", registry=r)
-        self.expected_rate = Gauge(  # named "target" before the expected/target split; kept for dashboards
-            "adtrigger_accept_fraction_target", "expected SM accept fraction: the threshold's achieved held-out FPR",
-            registry=r,
-        )
+        expected = "expected SM accept fraction: the threshold's achieved held-out FPR"
+        self.expected_rate = Gauge("adtrigger_accept_fraction_target", expected, registry=r)  # old name, for dashboards
         self.window_events = Gauge("adtrigger_rate_window_events", "events in the rate window", registry=r)
         self.pull = Gauge("adtrigger_rate_pull_sigma", "window accepts minus expected, in binomial sigma", registry=r)
         self.alarm = Gauge("adtrigger_rate_alarm", "1 while the accept rate departs from the expected", registry=r)

@@ -111,7 +111,7 @@ async def score(request: Request, state: State) -> Response:
                   "n": len(scores), "scores": scores.tolist(), "accept": accept.tolist()})  # fmt: skip
 
 
-@router.get("/v1/model", summary="The served bundle's card and live threshold")
+@router.get("/v1/model", summary="The served bundle's card and live threshold: its target, achieved and expected FPR")
 async def model(state: State) -> Response:
     return _json(state.holder.live.describe())
 

@@ -12,6 +12,7 @@ import pytest
 from adtrigger.bundle import BundleError, load_bundle, update_card
 from adtrigger.bundle.layout import L1_INPUT_NAMES
 from adtrigger.bundle.rates import make_target
+from adtrigger.refdata import refstream_dir
 
 
 def test_train_writes_a_valid_card_and_evaluate_merges_metrics(trained_bundle, tmp_path):
@@ -40,7 +41,7 @@ def test_train_writes_a_valid_card_and_evaluate_merges_metrics(trained_bundle, t
 
 # --- the tuning tool on real refstream events, through a real ONNX graph -------------------------------------------
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
 SM_FILES = [REFSTREAM / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
 SIGNAL_FILES = [REFSTREAM / f"{p}.h5" for p in ("A_4l_m50", "h0_tautau_m60")]
 SUM_PT_TYPE = {"signed": False, "width": 32, "integer": 16, "fraction": 16}
@@ -107,9 +108,12 @@ def test_calibrate_hits_the_target_on_held_out_sm(calibrated_sum_pt):
     a = entry["achieved"]
     assert a["split"] == "independent SM half" and a["fpr_lo"] < a["fpr"] < a["fpr_hi"]
     assert_near_target(a, 1e-2)
+    assert (entry["warning"] is None) == (a["fpr_lo"] <= 1e-2 <= a["fpr_hi"])  # a miss is a warning, else null
     assert a["rate_hz"] == pytest.approx(a["fpr"] * 1e5)
     assert entry["data"]["training_events_left_out"] > 0  # the model's training files: train/val events left out
-    assert {"sm_distribution.json", "calibration/rate.png", "calibration/calibration.md"} <= set(b.card["files"])
+    report = {"markdown": "calibration/default/calibration.md", "plot": "calibration/default/rate.png"}
+    assert entry["report"] == report and {"sm_distribution.json", *report.values()} <= set(b.card["files"])
+    assert "threshold `default`" in (root / report["markdown"]).read_text()
     # the achieved FPR is the held-out half's weighted fraction, recomputed here from the events themselves
     from adtrigger.bundle.scoring import Scorer
     from adtrigger.training.calibration.sources import HALF_SALT
@@ -162,6 +166,36 @@ def test_retarget_from_the_stored_distribution_matches_a_fresh_pass(calibrated_s
         assert r.achieved[k] == pytest.approx(fresh["achieved"][k], rel=1e-9), k
     card = load_bundle(copy).card
     assert card["active_threshold"] == "default" and set(card["thresholds"]) == {"default", "tight"}
+
+
+def test_cli_no_activate_keeps_the_active_report_and_warns_of_a_miss(calibrated_sum_pt, tmp_path, monkeypatch):
+    """``--name tight --no-activate`` writes calibration/tight/ and leaves the active threshold's report as it was;
+    a missed target (forced here: the check itself is tested in test_calibration_report) is a warning in the
+    command's output, the card and the threshold's calibration.md."""
+    from typer.testing import CliRunner
+
+    from adtrigger.cli import app
+    from adtrigger.training.calibration import tune
+
+    root, _ = calibrated_sum_pt
+    copy = tmp_path / "b"
+    shutil.copytree(root, copy)
+    before = {f: (copy / "calibration" / "default" / f).read_bytes() for f in ("calibration.md", "rate.png")}
+    missed = "target 300 Hz is outside the achieved 68% interval on the held-out SM half"
+    monkeypatch.setattr(tune, "target_warning", lambda target, achieved: missed)
+    data = [a for f in SM_FILES for a in ("--data", str(f))]
+    target = ["--rate", "300Hz", "--input-rate", "100kHz", "--name", "tight", "--no-activate"]
+    r = CliRunner().invoke(app, ["calibrate", str(copy), *data, "--max-events", "20000", "--workers", "0", *target])
+    assert r.exit_code == 0, r.output
+    assert f"warning: threshold 'tight': {missed}" in r.output and "calibration/tight/rate.png" in r.output
+    card = load_bundle(copy).card  # every report file registered with its checksum
+    assert card["active_threshold"] == "default" and card["thresholds"]["tight"]["warning"] == missed
+    assert {f: (copy / "calibration" / "default" / f).read_bytes() for f in before} == before
+    tight = card["thresholds"]["tight"]["report"]
+    assert tight == {"markdown": "calibration/tight/calibration.md", "plot": "calibration/tight/rate.png"}
+    assert {*tight.values(), "calibration/default/rate.png"} <= set(card["files"])
+    text = (copy / tight["markdown"]).read_text()
+    assert "threshold `tight`" in text and f"**warning**: {missed}" in text and "](rate.png)" in text
 
 
 def test_bad_targets_and_bundles_are_refused_clearly(sum_pt_bundle, trained_bundle, tmp_path):

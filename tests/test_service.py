@@ -22,12 +22,14 @@ from websockets.exceptions import ConnectionClosed
 
 from adtrigger.bundle.scoring import Scorer
 from adtrigger.cli import app as cli
+from adtrigger.refdata import refstream_dir
 from adtrigger.service.client import replay
 from adtrigger.service.frames import HEADER, KIND_EVENTS, MAGIC, decode_decisions, encode_events
 from adtrigger.service.server import free_port, spawn
 from adtrigger.training.stream.io import read_events
 
-REFSTREAM = Path(__file__).resolve().parents[2] / "shared" / "data" / "refstream-v1"
+REFSTREAM = refstream_dir()
+COMMITTED = Path(__file__).resolve().parents[1] / "models" / "l1_vae_refstream"
 TOKEN = "t0ken-for-tests"
 MAX_BATCH = 8192
 MAX_PAYLOAD = 2 * 2**20
@@ -323,12 +325,16 @@ def test_corrupt_bundle_is_refused_and_the_old_model_keeps_serving(admin_server,
 def test_retarget_from_the_stored_sm_distribution(admin_server, events, scorer):
     base, bundle, _ = admin_server
     old = httpx.get(base + "/v1/model").json()["threshold"]
-    target = {"kind": "fpr", "value": old["target_fpr"] / 2}
+    assert "target_fpr" not in old and old["target"]["fpr"] == 1e-2  # what it was set for (conftest: 1 kHz / 100 kHz)
+    assert old["expected_fpr"] == old["achieved"]["fpr"] != old["target"]["fpr"]  # what held-out SM accepted
+    target = {"kind": "fpr", "value": old["achieved"]["fpr"] / 2}
     r = httpx.post(base + "/v1/admin/retarget", json=target, headers=AUTH)
     assert r.status_code == 200, r.text
     new = r.json()["threshold"]
     assert new["name"] == "retargeted" and new["score"] > old["score"]
-    assert new["target"]["fpr"] == target["value"] and new["target_fpr"] < old["target_fpr"]  # achieved, held out
+    assert new["target"]["fpr"] == target["value"] and new["achieved"]["fpr"] < old["achieved"]["fpr"]
+    assert new["achieved"]["split"] == "independent SM half" and new["expected_fpr"] == new["achieved"]["fpr"]
+    assert metric(base, "adtrigger_accept_fraction_target") == new["expected_fpr"]  # the monitor expects it
     got = httpx.post(base + "/v1/score", json={"events": events.tolist()}).json()
     assert got["accept"] == (scorer.score(events) >= new["score"]).tolist()
     assert metric(base, "adtrigger_threshold") == new["score"]
@@ -347,6 +353,19 @@ def test_rate_alarm_when_everything_is_accepted(admin_server, events):
     assert metric(base, "adtrigger_rate_alarm") == 1.0
     assert metric(base, "adtrigger_accept_fraction_window") > 0.9
     assert "accept-rate alarm" in log.read_text()
+
+
+def test_model_names_target_and_achieved_fpr_apart():
+    """The committed bundle (calibrated to 1 kHz at 100 kHz, 956 Hz achieved) loads and says which is which; a
+    threshold never measured on held-out SM expects its target."""
+    from adtrigger.service.holder import LiveModel, load_live
+
+    live = load_live(COMMITTED, threads=1, generation=0)
+    th = live.describe()["threshold"]
+    assert th["target"]["fpr"] == 0.01 and th["achieved"]["fpr"] == pytest.approx(0.009556, rel=1e-3)
+    assert th["expected_fpr"] == th["achieved"]["fpr"] and "target_fpr" not in th
+    bare = LiveModel(COMMITTED, live.card, live.scorer, 1.0, None, {"kind": "fpr", "value": 1e-3, "fpr": 1e-3}, None, 1)
+    assert bare.expected_fpr == 1e-3
 
 
 # --- the process and the command line ------------------------------------------------------------------------------

@@ -83,5 +83,5 @@ def test_monitor_quiet_at_target_and_alarms_when_rate_doubles():
 def test_monitor_no_alarm_before_the_window_is_full():
     mon = RateMonitor(0.01, 10_000)
     assert not mon.record(1000, 1000).alarm  # wildly off, but only 1000 events
-    mon.retarget(0.5)
-    assert mon.state().n == 0 and mon.state().target == 0.5
+    mon.restart(0.5)
+    assert mon.state().n == 0 and mon.state().expected == 0.5

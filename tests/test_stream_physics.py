@@ -6,6 +6,8 @@ import numpy as np
 
 from adtrigger.bundle.layout import N_HLT_FEATURES, ROW_CLASS
 from adtrigger.training.stream import physics
+from adtrigger.training.stream.sample import EventSample
+from adtrigger.training.stream.summary import dilepton_peak, distribution_hists, plot_distributions, summary_table
 
 
 def test_z_dilepton_mass_peaks_at_91_gev(small_events):
@@ -84,3 +86,43 @@ def test_manifest_records_generation(small_events):
     assert m["pythia_seeds"] == [11 * 1000 + 1]
     assert any("ffbar2gmZ" in line for line in m["pythia_card"])
     assert "pythia8mc" in m["versions"]
+
+
+def _dimuons(mass: float, n: int, name: str, met: float = 10.0, seed: int = 0) -> EventSample:
+    """Back-to-back muon pairs of ``mass`` with 3 % pT smearing (a narrow dimuon resonance)."""
+    rng = np.random.default_rng(seed)
+    p = np.zeros((n, 19, 3), np.float32)
+    p[:, 0, 0] = met
+    p[:, 5, 0] = mass / 2 * rng.normal(1, 0.03, n)
+    p[:, 6, 0] = mass / 2 * rng.normal(1, 0.03, n)
+    p[:, 6, 2] = np.pi
+    return EventSample(p, np.zeros(n), (name,), np.ones(n), np.arange(n))
+
+
+def test_only_resonant_samples_get_a_dilepton_peak(small_events):
+    assert abs(dilepton_peak(physics.dilepton_mass(small_events["Z_ll"].particles)) - 91.0) <= 3.0
+    for name in ("W_lnu", "ttbar", "A_4l_m50"):
+        assert dilepton_peak(physics.dilepton_mass(small_events[name].particles)) is None, name
+    assert abs(dilepton_peak(physics.dilepton_mass(_dimuons(500.0, 300, "zprime").particles)) - 500.0) < 10.0
+    flat = np.random.default_rng(1).uniform(20, 300, 2000)  # a continuum has no peak, however many events
+    assert dilepton_peak(flat) is None
+    table = summary_table(list(small_events.values()))
+    rows = {r.split(" | ")[0].lstrip("| "): r.split(" | ") for r in table.splitlines()}
+    assert rows["process"][8] == "m_ℓℓ resonance GeV"
+    assert abs(float(rows["Z_ll"][8]) - 91.0) <= 3.0
+    assert rows["W_lnu"][8] == rows["ttbar"][8] == rows["A_4l_m50"][8] == "–"
+
+
+def test_distribution_ranges_follow_the_data_and_keep_overflow(small_events, tmp_path):
+    zprime = _dimuons(500.0, 300, "zprime")
+    zprime.particles[0, 0, 0] = 10_000.0  # one event far beyond any quantile
+    hists = distribution_hists([small_events["Z_ll"], zprime])
+    mll, met = hists["mll"], hists["met"]
+    assert mll["edges"][-1] > 500.0 > mll["edges"][0]  # the Z' peak is in range, not cut at 150 GeV
+    z_counts = mll["counts"]["Z_ll"]
+    assert mll["edges"][np.argmax(z_counts)] < 91.0 < mll["edges"][np.argmax(z_counts) + 1] + 1e-9
+    for h in hists.values():
+        for counts in h["counts"].values():
+            assert np.isclose(counts.sum(), 1.0)  # nothing falls off either end
+    assert met["edges"][-1] < 10_000.0 and met["counts"]["zprime"][-1] >= 1 / 300  # overflow in the last bin
+    assert plot_distributions([small_events["Z_ll"], small_events["W_lnu"], zprime], tmp_path / "e.png").exists()

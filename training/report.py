@@ -45,6 +45,7 @@ def evaluate_scores(
     out: dict[str, Any] = {
         "sm_events": len(sm_weight),
         "sm_effective_events": effective_count(sm_weight),
+        "min_resolved_fpr": min_resolved_fpr(sm_weight),
         "events_per_day": EVENTS_PER_DAY,
         "fpr_at_events_per_day": fpr_for_events_per_day(EVENTS_PER_DAY),
         "scores": {},
@@ -90,12 +91,11 @@ def markdown_table(metrics: dict[str, Any], fpr: float | Sequence[float] = FPR_P
                 cells = [s, name, f"{m['auc']:.3f}", *(_cell(m["tpr_at_fpr"][f"{f:g}"]) for f in fprs)]
                 rows.append("| " + " | ".join(cells) + " |")
     day = metrics["fpr_at_events_per_day"]
-    floor = MIN_EFFECTIVE_SM_ABOVE / max(metrics["sm_effective_events"], 1e-300)
     rows.append("")
     rows.append(
         f"SM test events: {metrics['sm_events']} ({metrics['sm_effective_events']:.0f} effective). "
         f"Parentheses: unresolved, fewer than {MIN_EFFECTIVE_SM_ABOVE:g} effective SM events expected above the "
-        f"threshold (FPR below {floor:.2g}). "
+        f"threshold (FPR below {metrics['min_resolved_fpr']:.2g}). "
         f"{metrics['events_per_day']:g} SM events/day of seed-004's stream is FPR {day:.2g}."
     )
     return "\n".join(rows)

@@ -11,6 +11,7 @@ from adtrigger.bundle.rates import MIN_EFFECTIVE_ABOVE
 from adtrigger.training.calibration.scoring import Scored
 
 ZOOM = 1.5  # the close-up spans the target and the achieved interval, widened by this factor either way
+FALLING = 0.9  # the overview starts at the threshold where the SM fraction falls below this
 
 
 def resolved(fpr: np.ndarray, n_effective: float) -> np.ndarray:
@@ -59,6 +60,44 @@ def _draw_rates(ax, curves: list[dict], entry: dict, scale: float) -> None:
                 label=f"threshold {entry['score']:.6g}: achieved (held-out)")  # fmt: skip
 
 
+def _overview(ax, curves: list[dict], entry: dict, scale: float) -> None:
+    """Limits of the log-log overview: x from where the rate starts to fall (below, every threshold accepts nearly
+    everything) to the last resolved point, y over what is drawn."""
+    target, a = entry["target"], entry["achieved"]
+    falling = [c["t"][c["fpr"] <= FALLING] for c in curves]
+    t = np.concatenate([*falling, *(c["t"][-1:] for c in curves), [entry["score"]]])
+    y = np.concatenate([c[k] for c in curves for k in ("fpr", "lo", "hi") if k in c]
+                       + [[target["fpr"], a["fpr_lo"], a["fpr_hi"]]])  # fmt: skip
+    y = y[y > 0] * scale
+    ax.set_yscale("log")
+    ax.set_ylim(y.min() / 2, y.max() * 2)
+    if t.min() > 0:
+        ax.set_xscale("log")
+        ax.set_xlim(t.min() / 1.1, t.max() * 1.1)
+    else:
+        ax.set_xlim(t.min() - 0.05 * np.ptp(t), t.max() + 0.05 * np.ptp(t))
+    ax.set_title(f"resolved range (>= {MIN_EFFECTIVE_ABOVE:g} effective events above)", fontsize=9)
+    ax.legend(fontsize=7, loc="upper right")
+
+
+def _closeup(ax, curves: list[dict], entry: dict, scale: float) -> None:
+    """Limits of the linear close-up: the target and the achieved interval, widened by ``ZOOM``, over the
+    thresholds whose rates fall inside; titled with both numbers, in red when the target is missed."""
+    target, a = entry["target"], entry["achieved"]
+    lo = min(target["fpr"], a["fpr_lo"]) * scale / ZOOM
+    hi = max(target["fpr"], a["fpr_hi"]) * scale * ZOOM
+    near = [c["t"][(c["fpr"] * scale >= lo) & (c["fpr"] * scale <= hi)] for c in curves]
+    t = np.concatenate([*near, [entry["score"]]])
+    pad = max(0.05 * (t.max() - t.min()), 1e-3 * abs(entry["score"]), 1e-12)
+    ax.set_xlim(t.min() - pad, t.max() + pad)
+    ax.set_ylim(lo, hi)
+    fmt = "{:.4g} Hz" if target.get("input_rate_hz") else "FPR {:.4g}"
+    achieved = f"{fmt.format(a['fpr'] * scale)} [{a['fpr_lo'] * scale:.4g}, {a['fpr_hi'] * scale:.4g}]"
+    missed = entry.get("warning")
+    ax.set_title(f"target {_target_text(target)}, achieved {achieved}" + (": target outside" if missed else ""),
+                 fontsize=9, color="C3" if missed else "k")  # fmt: skip
+
+
 def rate_figure(distribution: dict, entry: dict, effs: dict[str, dict]):
     """The figure of rate.png: (a) SM rate (or FPR) vs threshold over the points both halves resolve, log scale;
     (b) the same around the target, linear, where the target line and the achieved interval can be read off;
@@ -68,39 +107,15 @@ def rate_figure(distribution: dict, entry: dict, effs: dict[str, dict]):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    target, a = entry["target"], entry["achieved"]
-    scale = target.get("input_rate_hz") or 1.0
-    unit = "SM rate [Hz]" if target.get("input_rate_hz") else "SM false-positive rate"
+    scale = entry["target"].get("input_rate_hz") or 1.0
+    unit = "SM rate [Hz]" if entry["target"].get("input_rate_hz") else "SM false-positive rate"
     curves = _curves(distribution)
     fig, (ax, zx, bx) = plt.subplots(1, 3, figsize=(15, 4.4), gridspec_kw={"width_ratios": [1.4, 1.2, 0.9]})
-    for axis in (ax, zx):
+    for axis, limits in ((ax, _overview), (zx, _closeup)):
         _draw_rates(axis, curves, entry, scale)
+        limits(axis, curves, entry, scale)
         axis.set_xlabel(f"threshold on score ({distribution['score_kind']})")
         axis.set_ylabel(unit)
-
-    t = np.concatenate([c["t"] for c in curves] + [[entry["score"]]])
-    y = np.concatenate([c[k] for c in curves for k in ("fpr", "lo", "hi") if k in c]
-                       + [[target["fpr"], a["fpr_lo"], a["fpr_hi"]]])  # fmt: skip
-    y = y[y > 0] * scale
-    ax.set_yscale("log")
-    ax.set_ylim(y.min() / 2, y.max() * 2)
-    if t.min() > 0:
-        ax.set_xscale("log")
-        ax.set_xlim(t.min() / 1.1, t.max() * 1.1)
-    ax.set_title("resolved range (>= %g effective events above)" % MIN_EFFECTIVE_ABOVE, fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
-
-    lo = min(target["fpr"], a["fpr_lo"]) * scale / ZOOM
-    hi = max(target["fpr"], a["fpr_hi"]) * scale * ZOOM
-    near = [c["t"][(c["fpr"] * scale >= lo) & (c["fpr"] * scale <= hi)] for c in curves]
-    tz = np.concatenate([*near, [entry["score"]]])
-    pad = max(0.05 * (tz.max() - tz.min()), 1e-3 * abs(entry["score"]), 1e-12)
-    zx.set_xlim(tz.min() - pad, tz.max() + pad)
-    zx.set_ylim(lo, hi)
-    missed = entry.get("warning")
-    zx.set_title("target outside the achieved interval" if missed else "target and achieved interval", fontsize=9,
-                 color="C3" if missed else "k")  # fmt: skip
-
     names = list(effs)
     if names:
         eff = np.array([effs[n]["efficiency"] for n in names])
