@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from adtrigger.main_job import MainJobSettings  # standard library only at import time
+
 # Plain click help, not typer's Rich panels: typer 0.29 (which vendors its own click as typer._click; the click
 # package is not used) fills the Rich panel's type column from display_type_rich() for every option, flags included,
 # so every flag read `--force <bool>`; the plain formatter skips the type of flags (TyperOption.get_help_record).
@@ -198,13 +200,16 @@ def export(
     typer.echo(f"wrote {path} ({path.stat().st_size} bytes); fixed-point score type: {score or 'none (not mu2)'}")
 
 
+_DEMO = MainJobSettings()  # the demo's defaults live in one place, the main job's settings
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="run directory")] = Path("runs/demo"),
-    scale: Annotated[float, typer.Option(help="multiply the default event counts")] = 2.0,
-    seed: Annotated[int, typer.Option(help="run seed")] = 1,
+    scale: Annotated[float, typer.Option(help="multiply the default event counts")] = _DEMO.scale,
+    seed: Annotated[int, typer.Option(help="run seed")] = _DEMO.seed,
     workers: Annotated[int | None, typer.Option(help="local Dask workers for generation (default: all cores)")] = None,
-    epochs: Annotated[int, typer.Option(help="training epochs at most")] = 25,
+    epochs: Annotated[int, typer.Option(help="training epochs at most")] = _DEMO.epochs,
     firmware: Annotated[bool, typer.Option(help="build and check the firmware (needs g++, verilator, yosys)")] = True,
     service: Annotated[bool, typer.Option(help="serve the bundle and stream the held-out events through it")] = True,
     events_only: Annotated[bool, typer.Option("--events-only", help="only generate and summarise events")] = False,
@@ -213,6 +218,7 @@ def demo(
     """The main job on the embedded default: generate -> train -> evaluate -> export -> calibrate -> firmware ->
     serve and stream -> runs/demo/report.md."""
     from adtrigger.bundle import BundleError
+    from adtrigger.firmware.design import FirmwareError
 
     try:
         if events_only:
@@ -220,12 +226,12 @@ def demo(
 
             report = run_demo(out, scale=scale, seed=seed, workers=workers, force=force)
         else:
-            from adtrigger.main_job import MainJobSettings, run_main_job
+            from adtrigger.main_job import run_main_job
 
             settings = MainJobSettings(scale=scale, seed=seed, workers=workers, epochs=epochs, firmware=firmware,
                                        rtl=firmware, service=service)  # fmt: skip
             report = run_main_job(out, settings, force=force)
-    except (FileExistsError, ValueError, BundleError) as err:
+    except (FileExistsError, ValueError, BundleError, FirmwareError) as err:
         raise _fail(str(err)) from None
     typer.echo(f"wrote {report}")
 

@@ -254,7 +254,8 @@ def _report(out: Path, bundle: Path, threshold: dict, firmware: dict | None, ser
         "| --- | --- |",
         *(f"| {k} | {v:.4g} |" for k, v in threshold["signal_efficiency"].items()),
         "",
-        f"![rate vs threshold]({rel}/calibration/rate.png)",
+        *([f"**Warning:** {threshold['warning']}", ""] if threshold.get("warning") else []),
+        f"![rate vs threshold]({rel}/{threshold['report']['plot']})",
         "",
         f"ROC curves against the AE baseline and a supervised classifier per signal: "
         f"[{rel}/evaluation/table.md]({rel}/evaluation/table.md)",

@@ -101,9 +101,9 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
         if s.synth:
             with _step(s, "yosys", "Yosys synthesis"):
                 yosys = rtl.synthesize(build)
-    with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {s.n_events} events"):
-        hw = verify.verification_events(s.n_events, s.data_dir)
-        (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
+    hw = verify.verification_events(s.n_events, s.data_dir)
+    (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
+    with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {len(hw)} events"):
         result = verify.verify(design, hw, impls)
     settings = {"strategy": s.strategy, "clock_period_ns": s.clock_period, "latency_cutoff": s.latency_cutoff,
                 "n_events": s.n_events, "timings_s": s.timings}  # fmt: skip

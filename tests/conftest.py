@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before any test imports keras (tensorflow is not installed)
+
 from pathlib import Path
 
 import pytest

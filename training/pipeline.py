@@ -206,8 +206,6 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     metrics["model"] = record["name"]
     report.write_metrics(metrics, out / "metrics.json")
     report.plot_rocs(sm_scores, test.weight, sig_scores, out / "roc.png")
-    tables = [f"# {record['name']}: evaluation", "## TPR at FPR 1e-4", report.markdown_table(metrics, 1e-4)]
-    tables += ["## TPR at FPR 1e-5", report.markdown_table(metrics, 1e-5), "![ROC](roc.png)"]
-    (out / "table.md").write_text("\n\n".join(tables) + "\n")
+    (out / "table.md").write_text(report.evaluation_markdown(metrics))
     merge_evaluation(model_dir, cfg, record, metrics)
     return out

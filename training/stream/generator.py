@@ -279,7 +279,7 @@ def generate_many(
 @dataclass(frozen=True)
 class _WorkerProgress:
     """A shard's progress callback on a Dask worker: posts its kept events to the client through Dask's event log,
-    so the bar moves within a shard (a QCD shard runs for minutes) and not only when one ends."""
+    so the bar moves within a shard (2000 QCD events take minutes) and not only when one ends."""
 
     topic: str
     key: str
