@@ -30,6 +30,15 @@ def small_events():
 
 
 REFSTREAM = refstream_dir()
+
+
+@pytest.fixture(scope="session")
+def refstream() -> Path:
+    """The refstream-v1 folder; a test that asks for it is skipped, saying where it looked, when it is absent."""
+    if (why := refstream_missing()) is not None:
+        pytest.skip(why)
+    return REFSTREAM
+
 SMALL_MODEL_CONFIG = {
     "name": "small_l1_vae",
     "seed": 5,
@@ -44,13 +53,12 @@ SMALL_MODEL_CONFIG = {
 
 
 @pytest.fixture(scope="session")
-def trained_bundle(tmp_path_factory) -> Path:
+def trained_bundle(request, tmp_path_factory) -> Path:
     """One small trained L1 VAE model directory (``adtrigger train`` on a refstream-v1 subset), shared read-only by
     the export, calibration, service and firmware tests: copy it (``shutil.copytree``) before changing it."""
     from adtrigger.training.pipeline import train
 
-    if (why := refstream_missing()) is not None:
-        pytest.skip(why)
+    request.getfixturevalue("refstream")
     root = tmp_path_factory.mktemp("bundles")
     config = root / "small.yaml"
     config.write_text(yaml.safe_dump(SMALL_MODEL_CONFIG))

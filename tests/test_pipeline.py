@@ -7,7 +7,6 @@ import json
 from typer.testing import CliRunner
 
 from adtrigger.cli import app
-from adtrigger.refdata import refstream_dir
 from adtrigger.training.stream.io import write_events
 
 runner = CliRunner()
@@ -84,9 +83,8 @@ def test_hlt_vae_trains_evaluates_and_reloads(tmp_path, small_events):
     assert set(metrics["scores"]) == {"VAE loss", "AE (ADC2021)", "supervised"}
 
 
-def test_hlt_vae_refuses_files_without_hlt_features(tmp_path):
-
-    data = refstream_dir()
+def test_hlt_vae_refuses_files_without_hlt_features(tmp_path, refstream):
+    data = refstream
     (tmp_path / "h.yaml").write_text(
         f"name: no_hlt\ndata:\n  sm: [{data / 'Z_ll.h5'}]\n  max_events: 500\n"
         "model:\n  kind: hlt_vae\n  latent: 4\n  score: loss\ntrain:\n  epochs: 1\n"
