@@ -17,4 +17,5 @@ for part in PARTS:
         package_dir[f"adtrigger.{part}"] = part
         packages += [f"adtrigger.{part}"] + [f"adtrigger.{part}.{sub}" for sub in find_packages(where=part)]
 
-setup(package_dir=package_dir, packages=packages)
+# Package data is named in pyproject.toml (the cards); nothing else is picked up from the tree.
+setup(package_dir=package_dir, packages=packages, include_package_data=False)

@@ -336,9 +336,11 @@ def firmware(
 @app.command()
 def calibrate(
     model_dir: Annotated[Path, typer.Argument(help="an exported bundle, models/<name> (adtrigger export first)")],
-    data: Annotated[list[Path], typer.Option("--data", help="SM file; repeat: one cocktail or one file a process")],
+    data: Annotated[
+        list[Path], typer.Option("--data", metavar="FILE", help="SM file; repeat: one file a process or a cocktail")
+    ],
     data_signal: Annotated[
-        list[Path] | None, typer.Option("--data-signal", help="signal file for efficiencies; repeat for more")
+        list[Path] | None, typer.Option("--data-signal", metavar="FILE", help="signal file for efficiencies; repeat")
     ] = None,
     rate: Annotated[str | None, typer.Option(help="target output rate, e.g. 1kHz (needs --input-rate)")] = None,
     input_rate: Annotated[str | None, typer.Option(help="input (SM) event rate, e.g. 100kHz")] = None,

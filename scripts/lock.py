@@ -28,7 +28,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-PYPROJECT, LOCK = ROOT / "pyproject.toml", ROOT / "requirements.lock"
+PYPROJECT, LOCK = ROOT / "pyproject.toml", ROOT / "requirements.lock"  # --root points both elsewhere (tests)
 HASH_LINE = "# pyproject-dependencies-sha256: "
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
@@ -112,7 +112,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only check that pyproject.toml and the lock agree")
     parser.add_argument("--upgrade", action="store_true", help="re-resolve every package to its newest release")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this checkout)")
     args = parser.parse_args()
+    global PYPROJECT, LOCK
+    PYPROJECT, LOCK = args.root / "pyproject.toml", args.root / "requirements.lock"
     if args.check:
         problems = check()
         for p in problems:
