@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from adtrigger.bundle import BundleError
-from adtrigger.bundle.rates import CL_1SIGMA, fraction_above, make_target, sm_distribution, threshold_at_fpr
-from adtrigger.training.calibration.report import plot_rate, rate_figure, resolved
+from adtrigger.bundle.rates import CL_1SIGMA, fraction_above, make_target, resolved, sm_distribution, threshold_at_fpr
+from adtrigger.training.calibration.report import plot_rate, rate_figure
 from adtrigger.training.calibration.tune import report_files, target_warning
 
 INPUT_RATE = 1e5
@@ -38,7 +38,7 @@ EFFS = {"A_4l_m50": {"efficiency": 0.3, "lo": 0.28, "hi": 0.32, "events": 1000}}
 
 
 def test_resolved_drops_zero_and_thinly_populated_points():
-    assert resolved(np.array([0.5, 1e-3, 4e-4, 0.0]), n_effective=20_000).tolist() == [True, True, False, False]
+    assert resolved(20_000, np.array([0.5, 1e-3, 4e-4, 0.0])).tolist() == [True, True, False, False]
 
 
 def test_rate_plot_spans_the_resolved_data_only(calibration, tmp_path):

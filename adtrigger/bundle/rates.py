@@ -233,9 +233,17 @@ def _tail_sums(scores: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, ...]
     return s[last], np.cumsum(w)[last], np.cumsum(w * w)[last], last + 1
 
 
+def resolved(n_effective: float, fpr: float | np.ndarray) -> bool | np.ndarray:
+    """Whether the data resolve an SM fraction ``fpr`` (a number, or an array elementwise): a non-zero fraction with
+    at least ``MIN_EFFECTIVE_ABOVE`` effective SM events above the threshold."""
+    fpr = np.asarray(fpr, dtype=np.float64)
+    ok = (fpr > 0) & (n_effective * fpr >= MIN_EFFECTIVE_ABOVE)
+    return bool(ok) if ok.ndim == 0 else ok
+
+
 def check_resolved(n_effective: float, fpr: float, what: str = "SM sample") -> None:
     """Refuse a target FPR that leaves fewer than ``MIN_EFFECTIVE_ABOVE`` effective SM events above threshold."""
-    if n_effective * fpr < MIN_EFFECTIVE_ABOVE:
+    if not resolved(n_effective, fpr):
         need = MIN_EFFECTIVE_ABOVE / fpr
         raise BundleError(
             f"the target FPR {fpr:.3g} cannot be resolved: the {what} has {n_effective:.4g} effective events, so "

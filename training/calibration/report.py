@@ -7,19 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from adtrigger.bundle.rates import MIN_EFFECTIVE_ABOVE
+from adtrigger.bundle.rates import MIN_EFFECTIVE_ABOVE, resolved
 from adtrigger.training.calibration.scoring import Scored
 
 ZOOM = 1.5  # the close-up spans the target and the achieved interval, widened by this factor either way
 FALLING = 0.9  # the overview starts at the threshold where the SM fraction falls below this
-
-
-def resolved(fpr: np.ndarray, n_effective: float) -> np.ndarray:
-    """Mask of the points the data resolve: a non-zero fraction with ~``MIN_EFFECTIVE_ABOVE`` effective events above
-    (``fpr * n_effective``, as ``check_resolved`` judges a target). Beyond them a rate rests on one or two events or
-    none, and a zero on a log axis stretches it over hundreds of decades."""
-    fpr = np.asarray(fpr, dtype=np.float64)
-    return (fpr > 0) & (fpr * n_effective >= MIN_EFFECTIVE_ABOVE)
 
 
 def _curves(distribution: dict) -> list[dict]:
@@ -31,7 +23,7 @@ def _curves(distribution: dict) -> list[dict]:
     out = []
     for label, color, half, band in halves:
         fpr = np.asarray(half["fpr"], dtype=np.float64)
-        keep = resolved(fpr, float(half["n_effective"]))
+        keep = resolved(float(half["n_effective"]), fpr)  # beyond, a zero on a log axis spans 300 decades
         curve = {"label": label, "color": color, "t": t[keep], "fpr": fpr[keep]}
         if band:
             curve |= {"lo": np.asarray(half["fpr_lo"])[keep], "hi": np.asarray(half["fpr_hi"])[keep]}
