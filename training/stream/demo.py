@@ -6,9 +6,9 @@ import shutil
 import time
 from pathlib import Path
 
-from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
+from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 from adtrigger.training.stream.cocktail import mix, sigma_pass_pb
-from adtrigger.training.stream.generator import generate_many
+from adtrigger.training.stream.generator import generate_builtin
 from adtrigger.training.stream.io import write_events
 from adtrigger.training.stream.summary import plot_distributions, shares_table, summary_table
 
@@ -32,19 +32,14 @@ def run_demo(out: Path, *, scale: float = 1.0, seed: int = 1, workers: int | Non
     report = out / "events.md"
     if report.exists() and not force:
         raise FileExistsError(f"{out} holds a finished run; use --force to redo it")
-    if scale <= 0:
-        raise ValueError(f"--scale must be positive, got {scale}")
-    events_dir = out / "events"
-    events_dir.mkdir(parents=True, exist_ok=True)
-    names = list(SM_PROCESSES + SIGNALS)
-    requests = [(builtin_card(n), max(10, round(DEFAULT_EVENTS[n] * scale))) for n in names]
     start = time.perf_counter()
     shards = out / ".shards"  # finished shards, reused if the run is interrupted; removed once it completes
-    samples = generate_many(
-        requests, seed, shard_events=250, workers=workers, work_dirs=[shards / n for n in names],
-    )  # fmt: skip
+    counts = {n: DEFAULT_EVENTS[n] for n in SM_PROCESSES + SIGNALS}
+    by_name = generate_builtin(counts, seed, scale=scale, shard_dir=shards, shard_events=250, workers=workers)
     seconds = time.perf_counter() - start
-    by_name = dict(zip(names, samples, strict=True))
+    samples = list(by_name.values())
+    events_dir = out / "events"
+    events_dir.mkdir(parents=True, exist_ok=True)
     for name, sample in by_name.items():
         write_events(sample, events_dir / f"{name}.h5", force=True)
     sm = [by_name[n] for n in SM_PROCESSES]

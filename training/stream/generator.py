@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from adtrigger import __version__
-from adtrigger.training.stream.cards import Card, CardError
+from adtrigger.training.stream.cards import Card, CardError, builtin_card
 from adtrigger.training.stream.emulation import ParticleTable, RecoParams, reconstruct_batch
 from adtrigger.training.stream.sample import EventSample
 
@@ -288,6 +288,20 @@ class _WorkerProgress:
         from dask.distributed import get_worker
 
         get_worker().log_event(self.topic, (self.key, n))
+
+
+def generate_builtin(
+    counts: Mapping[str, int], seed: int, *, scale: float = 1.0, shard_dir: Path | None = None, **kwargs
+) -> dict[str, EventSample]:
+    """Built-in processes by name, ``max(10, round(n * scale))`` preselected events each, in one pool of shards
+    (``generate_many``'s keywords pass through). Finished shards stay in ``shard_dir/<name>``, reused by an
+    identical rerun, until the caller has written what it makes of them and removes the folder."""
+    if scale <= 0:
+        raise ValueError(f"--scale must be positive, got {scale}")
+    names = list(counts)
+    requests = [(builtin_card(n), max(10, round(counts[n] * scale))) for n in names]
+    work_dirs = [shard_dir / n for n in names] if shard_dir is not None else None
+    return dict(zip(names, generate_many(requests, seed, work_dirs=work_dirs, **kwargs), strict=True))
 
 
 def _run_on_dask(todo, n_workers, scheduler, done, bar) -> None:

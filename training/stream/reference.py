@@ -11,11 +11,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES, builtin_card
-from adtrigger.training.stream.generator import generate_many
+from adtrigger.training.stream.generator import generate_builtin
 from adtrigger.training.stream.io import write_events
 
-# Preselected events per file of refstream-v1 (its README).
+# Preselected events per file of refstream-v1 (its README), in its order: the four SM processes, then the signals.
 REFSTREAM_EVENTS = {
     "W_lnu": 300_914,
     "QCD": 38_301,
@@ -43,18 +42,13 @@ def generate_reference(
     Finished shards stay in ``out/.shards`` until every file is written, so an interrupted run resumes.
     """
     out = Path(out)
-    names = list(SM_PROCESSES + SIGNALS)
-    paths = [out / f"{name}.h5" for name in names]
+    paths = [out / f"{name}.h5" for name in REFSTREAM_EVENTS]
     if not force and (existing := [p for p in paths if p.exists()]):
         raise FileExistsError(f"{existing[0]} exists; use --force to overwrite")
-    if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
-    out.mkdir(parents=True, exist_ok=True)
     shards = out / ".shards"
-    requests = [(builtin_card(n), max(10, round(REFSTREAM_EVENTS[n] * scale))) for n in names]
-    samples = generate_many(requests, seed, shard_events=shard_events, workers=workers, scheduler=scheduler,
-                            work_dirs=[shards / n for n in names])  # fmt: skip
-    for sample, path in zip(samples, paths, strict=True):
+    by_name = generate_builtin(REFSTREAM_EVENTS, seed, scale=scale, shard_dir=shards, shard_events=shard_events,
+                               workers=workers, scheduler=scheduler)  # fmt: skip
+    for sample, path in zip(by_name.values(), paths, strict=True):
         write_events(sample, path, force=True)
     shutil.rmtree(shards, ignore_errors=True)
     return paths
