@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# process names only (cards.py loads neither Pythia nor numpy); the demo names each file after its process
+from adtrigger.training.stream.cards import SIGNALS as SIGNAL_FILES
+from adtrigger.training.stream.cards import SM_PROCESSES as SM_FILES
+
 if TYPE_CHECKING:
     from adtrigger.firmware.flow import FirmwareSettings
 
-SM_FILES = ("W_lnu", "QCD", "Z_ll", "ttbar")
-SIGNAL_FILES = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 MODEL_NAME = "demo_l1_vae"
 # Demo target: 5 kHz out of a 100 kHz input (FPR 5e-2), a rate the small demo stream resolves on its held-out half.
 RATE, INPUT_RATE = "5kHz", "100kHz"

@@ -19,9 +19,8 @@ import numpy as np
 
 from adtrigger.firmware import hwunits
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
+from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 
-SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
-SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
 N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overflow bit
 
 
@@ -32,7 +31,7 @@ def verification_events(n_events: int = 100_000, data_dir: Path | None = None, s
     from adtrigger.training.stream.io import read_events
 
     data_dir = Path(data_dir) if data_dir is not None else refstream_dir()
-    files = [data_dir / f"{p}.h5" for p in SM + SIGNALS]
+    files = [data_dir / f"{p}.h5" for p in SM_PROCESSES + SIGNALS]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise FirmwareError(f"verification data missing: {', '.join(missing)}")
