@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The locked dependency set: refresh ``requirements.lock`` from pyproject.toml, or check that the two agree.
+"""The locked dependency set: refresh ``requirements-lock.txt`` from pyproject.toml, or check the two agree.
 
     python3 scripts/lock.py              # re-resolve, keeping pins that still satisfy pyproject.toml
     python3 scripts/lock.py --upgrade    # re-resolve everything to the newest allowed releases
@@ -28,7 +28,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-PYPROJECT, LOCK = ROOT / "pyproject.toml", ROOT / "requirements.lock"  # --root points both elsewhere (tests)
+LOCK_NAME = "requirements-lock.txt"
+PYPROJECT, LOCK = ROOT / "pyproject.toml", ROOT / LOCK_NAME  # --root points both elsewhere (tests)
 HASH_LINE = "# pyproject-dependencies-sha256: "
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
@@ -115,13 +116,13 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this checkout)")
     args = parser.parse_args()
     global PYPROJECT, LOCK
-    PYPROJECT, LOCK = args.root / "pyproject.toml", args.root / "requirements.lock"
+    PYPROJECT, LOCK = args.root / "pyproject.toml", args.root / LOCK_NAME
     if args.check:
         problems = check()
         for p in problems:
-            print(f"requirements.lock: {p}", file=sys.stderr)
+            print(f"{LOCK_NAME}: {p}", file=sys.stderr)
         if not problems:
-            print(f"requirements.lock agrees with pyproject.toml ({len(locked_pins(LOCK.read_text()))} packages)")
+            print(f"{LOCK_NAME} agrees with pyproject.toml ({len(locked_pins(LOCK.read_text()))} packages)")
         return 1 if problems else 0
     refresh(args.upgrade)
     return 0

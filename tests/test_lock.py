@@ -1,4 +1,4 @@
-"""requirements.lock agrees with pyproject.toml, and the check that CI runs catches each way they can drift apart."""
+"""The lock agrees with pyproject.toml, and the check that CI runs catches each way the two can drift apart."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _check(root: Path) -> subprocess.CompletedProcess:
 
 
 def _copy(tmp_path: Path) -> Path:
-    for name in ("pyproject.toml", "requirements.lock"):
+    for name in ("pyproject.toml", "requirements-lock.txt"):
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -25,7 +25,7 @@ def _copy(tmp_path: Path) -> Path:
 def test_the_committed_lock_agrees_and_is_hashed():
     done = _check(ROOT)
     assert done.returncode == 0, done.stderr
-    text = (ROOT / "requirements.lock").read_text()
+    text = (ROOT / "requirements-lock.txt").read_text()
     assert "torch==2.13.0+cpu" in text and "file://" not in text and "/work/" not in text
 
 
@@ -40,7 +40,7 @@ def test_check_fails_on_a_new_dependency(tmp_path):
 
 def test_check_fails_on_a_pin_outside_its_range(tmp_path):
     root = _copy(tmp_path)
-    lock = root / "requirements.lock"
+    lock = root / "requirements-lock.txt"
     text = lock.read_text()
     pinned = next(line for line in text.splitlines() if line.startswith("numpy=="))
     lock.write_text(text.replace(pinned, "numpy==1.26.4 \\\\"))
@@ -50,7 +50,7 @@ def test_check_fails_on_a_pin_outside_its_range(tmp_path):
 
 def test_check_fails_on_a_pin_without_hash(tmp_path):
     root = _copy(tmp_path)
-    lock = root / "requirements.lock"
+    lock = root / "requirements-lock.txt"
     lock.write_text(lock.read_text() + "\nextra-package==1.0\n")
     done = _check(root)
     assert done.returncode == 1 and "pins have no sha256 hash" in done.stderr
