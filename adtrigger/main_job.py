@@ -88,6 +88,11 @@ def _config(events_dir: Path, s: MainJobSettings) -> dict[str, Any]:
             "score": "mu2",
             "rare_fraction": 0.05,
             "bw_regularisation": 1e-3,  # the embedded config's LUT budget setting (docs/firmware.md)
+            # the embedded config's kinematic group (configs/l1_vae_refstream.yaml, docs/training.md)
+            "kinematic_hidden": [8, 4],
+            "kinematic_latent": 4,
+            "kinematic_targets": ["MET", "H_T", "sum e/gamma pT", "sum muon pT"],
+            "kinematic_share": 0.75,
         },
         # one thread: as fast for this small model, and a second one spin-waits on a busy machine (10x the CPU)
         "train": {"epochs": s.epochs, "batch_size": 256, "patience": 5, "threads": 1},

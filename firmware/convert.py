@@ -2,10 +2,12 @@
 
 hls4ml 1.3 converts the HGQ2 encoder bit-exactly with no precision tuning (FACTS.md). Around it this step writes
 ``firmware/<ns>_trigger.cpp``, the synthesis top: overflow comparators, the preprocessing as integer subtraction and
-binary-point shift, the encoder, sum mu^2 in an exact accumulator cast to the score type (AP_TRN, AP_SAT), and the
-comparator with the calibrated threshold. Everything generated lives in the C++ namespace named after the bundle
-(hls4ml's ``namespace`` writer option) and the weights are compiled in (no weight text files to find at run time).
-``build_trigger.tcl`` runs C simulation and synthesis of that top in Vitis HLS; ``tb/`` is its test bench.
+binary-point shift, the encoder, the grouped sum mu^2 (per latent group an exact sum of squares, relu first where
+one-sided, times its integer mantissa and shifted by its power of two; the max over groups) cast to the score type
+(AP_TRN, AP_SAT), and the comparator with the calibrated threshold. Everything generated lives in the C++ namespace
+named after the bundle (hls4ml's ``namespace`` writer option) and the weights are compiled in (no weight text files
+to find at run time). ``build_trigger.tcl`` runs C simulation and synthesis of that top in Vitis HLS; ``tb/`` is its
+test bench.
 """
 
 from __future__ import annotations
@@ -46,6 +48,44 @@ def _score_ctype(st: dict) -> str:
 
 def _carray(values: np.ndarray) -> str:
     return "{" + ", ".join(str(int(v)) for v in values) + "}"
+
+
+def _score_code(design: TriggerDesign) -> str:
+    """C++ of the grouped sum mu^2 into ``best`` (type ``max_t``), every step exact in ap_fixed arithmetic.
+
+    A group of n squares of hls4ml's signed ``result_t`` (ap_fixed<W, I>) sums in ap_fixed<2W + c, 2I + c> with
+    c = bit_length(n) + 1 guard bits, widened for the group's weight ``scale_mantissa * 2**scale_log2``: the
+    mantissa's bits more integer bits for its product, and s more integer bits for a left shift by s or s more
+    fraction bits for a right one, so no step drops a bit. ``max_t`` holds the integer and fraction bits of every
+    group, so the max over groups is exact too."""
+    lines, ci, cf = [], 0, 0
+    for j, g in enumerate(design.score_groups):
+        s, mant = g.scale_log2, g.scale_mantissa
+        mb = mant.bit_length() if mant > 1 else 0
+        c = (g.stop - g.start).bit_length() + 1 + mb
+        ci, cf = max(ci, c + max(s, 0)), max(cf, max(-s, 0))
+        weight = f"{mant} * 2^{s}" if mant > 1 else f"2^{s}"
+        sq = "relu(mu)^2" if g.one_sided else "mu^2"
+        lines += [
+            f"    // group {j}: {weight} * sum of {sq} over mu[{g.start}..{g.stop - 1}]",
+            f"    typedef ap_fixed<2 * result_t::width + {c + abs(s)}, 2 * result_t::iwidth + {c + max(s, 0)}> g{j}_t;",
+            f"    g{j}_t s{j} = 0;",
+            f"    for (unsigned d = {g.start}; d < {g.stop}; d++) {{",
+            "        #pragma HLS UNROLL",
+        ]
+        if g.one_sided:  # result_t is signed: relu before squaring
+            lines += ["        result_t m = mu[d] > 0 ? mu[d] : result_t(0);", f"        s{j} += m * m;"]
+        else:
+            lines.append(f"        s{j} += mu[d] * mu[d];")
+        lines.append("    }")
+        if mb:
+            lines.append(f"    s{j} = s{j} * ap_uint<{mb}>({mant});  // exact: {mb} more integer bits")
+        if s:
+            lines.append(f"    s{j} {'<<=' if s > 0 else '>>='} {abs(s)};  // exact: the type has room for the shift")
+    lines.append(f"    typedef ap_fixed<2 * result_t::width + {ci + cf}, 2 * result_t::iwidth + {ci}> max_t;")
+    lines.append("    max_t best = s0;")
+    lines += [f"    if (s{j} > best) best = s{j};" for j in range(1, len(design.score_groups))]
+    return "\n".join(lines)
 
 
 def convert(design: TriggerDesign, out: Path, *, strategy: str = "latency", clock_period: float = 5.0) -> HLSProject:
@@ -101,7 +141,7 @@ void {top}(const hw_t hw[N_INPUTS], score_t &score, ap_uint<1> &trigger, ap_uint
 }}  // namespace {ns}
 #endif
 """
-    source = f"""// {top}: overflow bits, preprocessing, encoder (hls4ml), sum mu^2, threshold comparator.
+    source = f"""// {top}: overflow bits, preprocessing, encoder (hls4ml), score, threshold comparator.
 #include "{top}.h"
 #include "{ENCODER}.h"
 
@@ -127,14 +167,9 @@ void {top}(const hw_t hw[N_INPUTS], score_t &score, ap_uint<1> &trigger, ap_uint
     result_t mu[{nl}];
     #pragma HLS ARRAY_PARTITION variable=mu complete dim=0
     {ENCODER}(x, mu);
-    // mu * mu is exact in ap_fixed arithmetic; the accumulator has room for the sum of {nl} squares
-    typedef ap_fixed<2 * result_t::width + 4, 2 * result_t::iwidth + 4> sum_t;
-    sum_t s = 0;
-    for (unsigned d = 0; d < {nl}; d++) {{
-        #pragma HLS UNROLL
-        s += mu[d] * mu[d];
-    }}
-    score_t sc = s;  // AP_TRN, AP_SAT onto the score grid
+    // {design.score_definition}: mu * mu is exact in ap_fixed arithmetic, each sum has room for its squares
+{_score_code(design)}
+    score_t sc = best;  // AP_TRN, AP_SAT onto the score grid
     ap_uint<score_t::width> raw = sc.range();
     if (ovf) raw = ~ap_uint<score_t::width>(0);  // an out-of-range event scores the maximum
     sc.range() = raw;

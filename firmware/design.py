@@ -9,8 +9,11 @@ The trigger, per event of 57 int16 hardware counts ``hw`` (see :mod:`firmware.hw
     overflow = any(hw < lo or hw > hi)                      # the L1 full scale, = training.vae.input_overflow
     x'       = (hw - offset_hw) * 2**-(lsb_bits + shift)    # exact, the model's preprocessing
     mu       = encoder(x')                                  # hls4ml / da4ml, bit-exact with HGQ2
-    score    = overflow ? max : TRN_SAT(sum mu^2)           # on the card's fixed_point.score grid
+    s        = max_g scale_g sum_{d in g} m_g(mu_d)^2       # card score.groups (adtrigger.bundle.latent_score)
+    score    = overflow ? max : TRN_SAT(s)                  # on the card's fixed_point.score grid
     trigger  = score >= threshold.raw                       # accept iff score >= threshold
+with m_g = relu for a one-sided group, else the identity, and scale_g = scale_mantissa * 2**scale_log2; without
+groups, one plain group (sum mu^2).
 Truncation keeps the decision exact: floor(s * 2**f) >= raw  <=>  s >= raw * 2**-f for an integer raw.
 """
 
@@ -25,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from adtrigger.bundle import latent_score
+from adtrigger.bundle.latent_score import LatentGroup
 from adtrigger.firmware import hwunits
 
 # The score type when the card has none yet (docs/bundle.md's example; `adtrigger export` writes the real one).
@@ -55,6 +60,7 @@ class TriggerDesign:
     threshold: dict  # {name, raw, value, score, source}
     card: dict | None = None
     layers: list[dict] = field(default_factory=list)  # per quantized layer: name, units, activation
+    groups: list[LatentGroup] = field(default_factory=list)  # the score's latent groups (empty: one plain group)
 
     @property
     def n_inputs(self) -> int:
@@ -63,6 +69,15 @@ class TriggerDesign:
     @property
     def n_latent(self) -> int:
         return int(self.encoder.output_shape[-1])
+
+    @property
+    def score_groups(self) -> list[LatentGroup]:
+        """The latent groups of the score, one plain group over every dimension when none were given."""
+        return list(self.groups) or latent_score.single_group(self.n_latent)
+
+    @property
+    def score_definition(self) -> str:
+        return latent_score.describe(self.score_groups)
 
     @property
     def score_max_raw(self) -> int:
@@ -171,4 +186,13 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
         name=name, namespace=namespace_of(name), bundle=bundle, encoder=encoder, offset_hw=off,
         shift_total=shift_total.astype(np.int64), hw_lo=lo, hw_hi=hi, score_type=score_type,
         threshold=_threshold(card, threshold, score_type, bundle), card=card, layers=_layers(encoder),
+        groups=_groups(card, int(encoder.output_shape[-1]), bundle),
     )  # fmt: skip
+
+
+def _groups(card: dict | None, latent: int, bundle: Path) -> list[LatentGroup]:
+    """The card's ``score.groups`` over the encoder's ``latent`` dimensions (none: one plain group)."""
+    try:
+        return latent_score.groups_from_json(((card or {}).get("score") or {}).get("groups"), latent)
+    except (TypeError, ValueError) as err:
+        raise FirmwareError(f"score.groups of {bundle} cannot be mapped to firmware: {err}; re-export it") from None

@@ -34,6 +34,7 @@ def write_sources(design: TriggerDesign, project: HLSProject, out: Path) -> None
     info = {
         "name": design.name, "namespace": ns, "n_inputs": n, "score_type": design.score_type,
         "threshold_raw": design.threshold["raw"], "input": "int16 hardware counts (docs/firmware.md)",
+        "score": design.score_definition,
     }  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ns}_emulator.h").write_text(

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from adtrigger.bundle import latent_score
 from adtrigger.firmware.design import TriggerDesign
 
 VU9P_LUTS = 1_182_240
@@ -48,6 +49,8 @@ def summary_of(design: TriggerDesign, settings: dict, rtl: dict | None, yosys: d
         "settings": settings,
         "threshold": design.threshold,
         "score_type": design.score_type,
+        "score_definition": design.score_definition,
+        "score_groups": latent_score.groups_to_json(design.score_groups),
         "rtl": rtl,
         "yosys": None if yosys is None else {k: v for k, v in yosys.items() if k != "cells"},
         "verification": {
@@ -81,6 +84,8 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         f"Threshold: raw {design.threshold['raw']} = {design.threshold['value']:.10g} "
         f"(from the {design.threshold['source']}); score type "
         f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`.",
+        f"Score: `{design.score_definition}` over the {design.n_latent} latent means (the max over latent groups of "
+        "each group's weight times its sum of squares, relu(mu) in one-sided groups; adtrigger.bundle.latent_score).",
         f"Settings: strategy `{s['strategy']}`, clock {s['clock_period_ns']} ns, da4ml latency cutoff "
         f"{s['latency_cutoff']}.",
         "",

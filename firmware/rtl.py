@@ -1,9 +1,9 @@
 """Step 3, RTL with open tools: da4ml Verilog of the whole trigger, Verilator simulation, Yosys resources.
 
 da4ml traces the HGQ2 encoder (its ``keras`` plugin) from symbolic fixed-point inputs; the flow traces the
-preprocessing, sum mu^2, score quantization and comparator around it the same way, so the Verilog computes exactly
-what :mod:`firmware.design` describes, inputs in int16 hardware counts. ``latency_cutoff`` (da4ml's delay units
-per stage) sets the pipelining; the latency is the number of stages at the target clock.
+preprocessing, the grouped sum mu^2, score quantization and comparator around it the same way, so the Verilog
+computes exactly what :mod:`firmware.design` describes, inputs in int16 hardware counts. ``latency_cutoff``
+(da4ml's delay units per stage) sets the pipelining; the latency is the number of stages at the target clock.
 
 Debian's Verilator 5.006 needs four fixes (FACTS.md and here): its lint has no WIDTHTRUNC/WIDTHEXPAND codes (mapped
 to WIDTH); it refuses da4ml's unsized binary constants wider than 32 bits (sized here); ``--build`` leaves the
@@ -67,7 +67,7 @@ def trace(design: TriggerDesign):
     except Exception as err:  # the tracer raises plain exceptions for layers it cannot map
         raise FirmwareError(f"da4ml cannot trace the encoder of {design.bundle}: {err}") from None
     st = design.score_type
-    s = FixedVariableArray(np.array([np.sum(mu**2)]), hw.solver_options)
+    s = FixedVariableArray(np.array([grouped_mu2(mu, design)]), hw.solver_options)
     s = s.quantize(k=0, i=int(st["integer"]), f=int(st["fraction"]), overflow_mode="SAT", round_mode="TRN")
     out_of_range = (hw > design.hw_hi.astype(float)) | (hw < design.hw_lo.astype(float))
     ovf = reduce(lambda a, b: a | b, list(out_of_range))
@@ -82,6 +82,20 @@ def trace(design: TriggerDesign):
     ]
     parts = [w._vars for w in words] + [trigger._vars, ovf._vars]
     return comb_trace(hw, FixedVariableArray(np.concatenate(parts), hw.solver_options))
+
+
+def grouped_mu2(mu, design: TriggerDesign):
+    """The traced score (one da4ml ``FixedVariable``): max over groups of scale sum m(mu_d)^2, with m = relu for
+    one-sided groups; da4ml keeps every product and sum exact, a power of two is a free shift and the 8-bit
+    mantissa of a scale a few shifted adds."""
+    scores = []
+    for g in design.score_groups:
+        m = mu[g.start : g.stop]
+        if g.one_sided:
+            m = m.relu()
+        t = np.sum(m**2)
+        scores.append(t * g.scale if g.scale != 1.0 else t)
+    return reduce(lambda a, b: a.max_of(b), scores)
 
 
 def n_words(design: TriggerDesign) -> int:

@@ -47,7 +47,10 @@ SMALL_MODEL_CONFIG = {
         "signals": [str(REFSTREAM / "A_4l_m50.h5")],
         "max_events": 4000,
     },
-    "model": {"hidden": [16, 8], "latent": 4, "bw_regularisation": 1.0e-5, "rare_fraction": 0.05},
+    "model": {
+        "hidden": [16, 8], "latent": 4, "bw_regularisation": 1.0e-5, "rare_fraction": 0.05,
+        "kinematic_hidden": [4, 2], "kinematic_latent": 2, "kinematic_targets": ["MET", "H_T"],
+    },
     "train": {"epochs": 4, "batch_size": 512, "patience": 3, "threads": 2},
 }
 

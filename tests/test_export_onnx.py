@@ -1,8 +1,9 @@
-"""adtrigger export: model.onnx bit-exact with the quantized Keras model, standard ops only, exact accumulators,
-the card's fixed_point, and clear errors for a missing or damaged model."""
+"""adtrigger export: model.onnx bit-exact with the quantized Keras model (plain and grouped sum mu^2), standard ops
+only, exact accumulators, the card's fixed_point and score groups, and clear errors for a missing or damaged model."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,17 +13,51 @@ import onnxruntime as ort
 import pytest
 from typer.testing import CliRunner
 
-from adtrigger.bundle import load_bundle
+from adtrigger.bundle import load_bundle, update_card
+from adtrigger.bundle.latent_score import (
+    LatentGroup,
+    describe,
+    group_scores,
+    grouped_mu2,
+    groups_from_json,
+    groups_to_json,
+    single_group,
+)
 from adtrigger.cli import app
 from adtrigger.refdata import refstream_dir
-from adtrigger.training.export.fold import EXACT_BITS, KIF, ExportError, fold_dense, fold_model
+from adtrigger.training.export.fold import EXACT_BITS, KIF, ExportError, fold_dense, fold_model, score_type
 from adtrigger.training.export.graph import build_graph
 from adtrigger.training.export_onnx import MODEL_ONNX, build_onnx, export
 from adtrigger.training.stream.io import read_events
-from adtrigger.training.vae import OVERFLOW_SCORE, input_overflow, l1_full_scale, l1_score, load_model
+from adtrigger.training.vae import OVERFLOW_SCORE, input_overflow, l1_full_scale, l1_score, latent, load_model
 
 REFSTREAM = refstream_dir()
 FILES = ("W_lnu", "QCD", "Z_ll", "ttbar", "A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
+# a topology group and a one-sided "kinematic" group at a quarter of the weight (the trained bundle has latent 4)
+GROUPS = [{"start": 0, "stop": 3, "scale_log2": 0, "one_sided": False},
+          {"start": 3, "stop": 4, "scale_log2": -2, "one_sided": True}]  # fmt: skip
+
+
+def write_score_groups(bundle: Path, groups: list[dict] | None) -> None:
+    """Put ``score_groups`` into a (copied) bundle's record.json, as training does, and re-register the record."""
+    path = bundle / "record.json"
+    record = json.loads(path.read_text())
+    record["score_groups"] = groups
+    path.write_text(json.dumps(record, indent=1))
+    if (bundle / "bundle.json").is_file():
+        update_card(bundle, {}, files=["record.json"])
+
+
+def record_groups(bundle: Path, latent_dims: int) -> list[LatentGroup]:
+    return groups_from_json(json.loads((bundle / "record.json").read_text()).get("score_groups"), latent_dims)
+
+
+def keras_scores(model, x: np.ndarray, groups: list[LatentGroup] | None = None) -> np.ndarray:
+    """The reference: the grouped sum mu^2 of the Keras encoder's mu, with l1_score's overflow guard."""
+    x = np.asarray(x, np.float32)
+    score = grouped_mu2(latent(model, x)[0], groups)
+    score[input_overflow(x)] = OVERFLOW_SCORE
+    return score
 
 
 def _edge_events(base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -63,6 +98,22 @@ def keras_model(exported_bundle):
     return load_model(exported_bundle)
 
 
+@pytest.fixture(scope="module")
+def bundle_groups(exported_bundle, keras_model) -> list[LatentGroup]:
+    """The shared bundle's own score groups (one plain group unless its training chose groups)."""
+    return record_groups(exported_bundle, int(keras_model.get_layer("mu").units))
+
+
+@pytest.fixture(scope="module")
+def grouped_bundle(trained_bundle, tmp_path_factory) -> Path:
+    """A copy of the trained bundle whose record asks for the two-group score GROUPS, exported."""
+    bundle = tmp_path_factory.mktemp("grouped") / trained_bundle.name
+    shutil.copytree(trained_bundle, bundle)
+    write_score_groups(bundle, GROUPS)
+    export(bundle)
+    return bundle
+
+
 def _session(model: onnx.ModelProto | Path) -> ort.InferenceSession:
     data = model.read_bytes() if isinstance(model, Path) else model.SerializeToString()
     return ort.InferenceSession(data)  # default providers
@@ -72,15 +123,74 @@ def _onnx_scores(session: ort.InferenceSession, x: np.ndarray) -> np.ndarray:
     return session.run(["score"], {"l1_inputs": x})[0]
 
 
-def test_model_onnx_scores_bit_exact_with_keras(exported_bundle, keras_model, events):
+def test_model_onnx_scores_bit_exact_with_keras(exported_bundle, keras_model, bundle_groups, events):
     assert len(events) >= 100_000
     onnx_scores = _onnx_scores(_session(exported_bundle / MODEL_ONNX), events)
-    keras_scores = l1_score(keras_model, events, "mu2")
     assert onnx_scores.dtype == np.float64 and onnx_scores.shape == (len(events),)
     over = input_overflow(events)
     assert 1000 < over.sum() < len(events) // 10  # the edges hold both sides of every limit
-    np.testing.assert_array_equal(onnx_scores, keras_scores)
+    np.testing.assert_array_equal(onnx_scores, keras_scores(keras_model, events, bundle_groups))
+    if bundle_groups == single_group(bundle_groups[-1].stop):  # a plain bundle: l1_score's sum mu^2 too
+        np.testing.assert_array_equal(onnx_scores[::10], l1_score(keras_model, events[::10], "mu2"))
     assert (onnx_scores[over] == OVERFLOW_SCORE).all() and (onnx_scores[~over] < OVERFLOW_SCORE).all()
+
+
+def test_grouped_score_bit_exact_with_keras(grouped_bundle, events):
+    """max(sum_{0..2} mu^2, 2^-2 sum_{3} relu(mu)^2) in ONNX is grouped_mu2 of the Keras encoder's mu, bit for bit."""
+    model = load_model(grouped_bundle)
+    groups = groups_from_json(GROUPS, 4)
+    onnx_scores = _onnx_scores(_session(grouped_bundle / MODEL_ONNX), events)
+    mu, over = latent(model, events)[0], input_overflow(events)
+    want = grouped_mu2(mu, groups)
+    want[over] = OVERFLOW_SCORE  # keras_scores, with mu kept
+    np.testing.assert_array_equal(onnx_scores, want)
+    winner = group_scores(mu[~over], groups).argmax(axis=1)
+    assert (winner == 0).any() and (winner == 1).any()  # both groups decide some events: the max is exercised
+    ops = [n.op_type for n in onnx.load(grouped_bundle / MODEL_ONNX).graph.node]
+    assert ops.count("Slice") == 2 and ops.count("ReduceSumSquare") == 2 and "Relu" in ops
+    card = load_bundle(grouped_bundle).card
+    assert card["score"]["groups"] == groups_to_json(groups) and card["score"]["definition"] == describe(groups)
+    t = card["fixed_point"]["score"]
+    raw = np.ldexp(onnx_scores[~over], t["fraction"])
+    assert (raw == np.floor(raw)).all() and raw.max() <= 2.0 ** t["width"] - 1  # on the grid, inside the type
+
+
+def test_grouped_score_type(keras_model):
+    """The score type of a grouped score: the finest grid 2^-(2 f_g - scale_log2) and the largest scaled bound over
+    the groups (a one-sided group's bound from mu >= 0 only)."""
+    groups = groups_from_json(GROUPS, 4)
+    head = fold_model(keras_model, "mu2", groups).head
+    lo, hi, grid = head.acc_lo[:4], head.acc_hi[:4], head.grid_exp[:4]
+    t = score_type(head, 4, groups)
+    assert t["signed"] is False and t["width"] == t["integer"] + t["fraction"] <= 53
+    assert t["fraction"] == max(-2 * int(grid[:3].min()), -2 * int(grid[3]) + 2)
+    top = max(float(np.maximum(lo[:3] ** 2, hi[:3] ** 2).sum()), max(float(hi[3]), 0.0) ** 2 / 4)
+    assert 2.0 ** (t["integer"] - 1) <= top + 2.0 ** -t["fraction"] <= 2.0 ** t["integer"]  # the smallest that holds it
+    assert score_type(head, 4) == score_type(head, 4, single_group(4))
+    flipped = [LatentGroup(0, 3, one_sided=True), LatentGroup(3, 4)]  # relu'd squares are bounded by hi > 0 only
+    assert score_type(head, 4, flipped)["integer"] <= score_type(head, 4)["integer"]
+
+
+def test_plain_groups_give_todays_graph(keras_model):
+    plain = build_onnx(keras_model)
+    assert build_onnx(keras_model, "mu2", single_group(4)).SerializeToString() == plain.SerializeToString()
+    ops = [n.op_type for n in plain.graph.node]
+    assert ops.count("ReduceSumSquare") == 1 and "Slice" not in ops
+
+
+def test_grouped_kl_rz_and_bad_groups_are_refused(keras_model, trained_bundle, tmp_path):
+    groups = groups_from_json(GROUPS, 4)
+    for kind in ("kl", "rz"):
+        with pytest.raises(ExportError, match="grouped scores are 'mu2' only"):
+            fold_model(keras_model, kind, groups)
+    with pytest.raises(ExportError, match="encoder has 4"):
+        fold_model(keras_model, "mu2", [LatentGroup(0, 3)])
+    bundle = tmp_path / "b"
+    shutil.copytree(trained_bundle, bundle)
+    write_score_groups(bundle, [{"start": 0, "stop": 2}, {"start": 3, "stop": 4}])
+    with pytest.raises(ExportError, match=r"score_groups cannot be used.*starts at 3, not 2"):
+        export(bundle)
+    assert not (bundle / MODEL_ONNX).exists()
 
 
 @pytest.mark.parametrize("kind", ["kl", "rz"])
@@ -91,12 +201,12 @@ def test_kl_and_rz_bit_exact(keras_model, events, kind):
     )
 
 
-def test_scorer_of_the_bundle_gives_the_same_scores(exported_bundle, keras_model, events):
+def test_scorer_of_the_bundle_gives_the_same_scores(exported_bundle, keras_model, bundle_groups, events):
     from adtrigger.bundle.scoring import Scorer
 
     x = events[::10]
     scores = Scorer(exported_bundle).score(x.reshape(len(x), 19, 3))
-    np.testing.assert_array_equal(scores, l1_score(keras_model, x, "mu2"))
+    np.testing.assert_array_equal(scores, keras_scores(keras_model, x, bundle_groups))
 
 
 def test_graph_is_standard_onnx(exported_bundle):
@@ -134,9 +244,11 @@ def test_accumulator_bounds_decide_the_dtype(keras_model, events):
     )
 
 
-def test_card_fixed_point_and_file(exported_bundle, events):
+def test_card_fixed_point_and_file(exported_bundle, bundle_groups, events):
     bundle = load_bundle(exported_bundle)  # checks the sha256 of model.onnx
     assert MODEL_ONNX in bundle.card["files"]
+    assert bundle.card["score"]["groups"] == groups_to_json(bundle_groups)
+    assert bundle.card["score"]["definition"] == describe(bundle_groups)
     fp = bundle.card["fixed_point"]
     t = fp["score"]
     assert t["signed"] is False and t["width"] == t["integer"] + t["fraction"] <= 53

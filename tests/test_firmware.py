@@ -1,5 +1,5 @@
 """The L1 firmware flow on the small trained model: one build (hls4ml C-sim, emulator, da4ml RTL in Verilator, Yosys)
-shared by the tests, bit-exact against Keras (and ONNX once the bundle has it) on 100k events."""
+of a grouped score shared by the tests, bit-exact against Keras (and ONNX once the bundle has it) on 100k events."""
 
 from __future__ import annotations
 
@@ -13,38 +13,73 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adtrigger.bundle import latent_score, update_card
 from adtrigger.firmware import convert, emulator, hwunits, verify
 from adtrigger.firmware.design import FirmwareError, load_design
 from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
 N_EVENTS = 100_000
+# the score the firmware is built for when the trained bundle has no groups of its own (latent 4): a right shift, a
+# left shift with a mantissa, and a one-sided group, each group deciding some of the triggered events
+FW_GROUPS = [{"start": 0, "stop": 3, "scale_log2": -1, "one_sided": False},
+             {"start": 3, "stop": 4, "scale_log2": 1, "one_sided": True, "scale_mantissa": 3}]  # fmt: skip
 
 
-def _threshold(bundle: Path) -> float:
-    """A threshold that accepts roughly 1 % of the verification events: both trigger values occur."""
+def _record_groups(bundle: Path) -> list[latent_score.LatentGroup]:
     from adtrigger.training import vae
 
-    hw = verify.verification_events(5000, seed=3)
-    scores = vae.l1_score(vae.load_model(bundle), hwunits.from_hardware(hw))
-    return float(np.quantile(scores[scores < vae.OVERFLOW_SCORE], 0.99))
+    raw = json.loads((bundle / "record.json").read_text()).get("score_groups")
+    return latent_score.groups_from_json(raw, int(vae.load_model(bundle).get_layer("mu").units))
+
+
+def _grouped_calibrated_copy(trained: Path, out: Path) -> None:
+    """``out``: the trained bundle with FW_GROUPS in its record, exported and calibrated as conftest's
+    calibrated_bundle is (1 kHz at 100 kHz on refstream-v1 SM, A_4l_m50 as signal)."""
+    from adtrigger.bundle.rates import make_target
+    from adtrigger.refdata import refstream_dir
+    from adtrigger.training.calibration import calibrate
+    from adtrigger.training.export_onnx import export
+
+    shutil.copytree(trained, out)
+    record = json.loads((out / "record.json").read_text())
+    record["score_groups"] = FW_GROUPS
+    (out / "record.json").write_text(json.dumps(record, indent=1))
+    update_card(out, {}, files=["record.json"])  # as training writes it
+    export(out)
+    ref = refstream_dir()
+    sm = [ref / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
+    target = make_target(rate_hz=1000.0, input_rate_hz=1e5)
+    calibrate(out, sm, [ref / "A_4l_m50.h5"], target, max_events=20_000, workers=0)
 
 
 @pytest.fixture(scope="session")
 def firmware_bundle(trained_bundle, tmp_path_factory, request) -> tuple[Path, dict]:
-    """The one compiled firmware of the session: a copy of the calibrated bundle when that fixture exists, else of
-    the trained bundle with an explicit threshold."""
-    try:
-        source, threshold = request.getfixturevalue("calibrated_bundle"), None
-    except pytest.FixtureLookupError:
-        source, threshold = trained_bundle, _threshold(trained_bundle)
-    bundle = tmp_path_factory.mktemp("fw") / source.name
-    shutil.copytree(source, bundle)
-    summary = build_firmware(bundle, FirmwareSettings(threshold=threshold, n_events=N_EVENTS))
+    """The one compiled firmware of the session, of a calibrated bundle with a grouped score: a copy of the shared
+    calibrated bundle when training gave it groups, else the trained bundle with FW_GROUPS, exported and calibrated."""
+    bundle = tmp_path_factory.mktemp("fw") / trained_bundle.name
+    if len(_record_groups(trained_bundle)) > 1:
+        shutil.copytree(request.getfixturevalue("calibrated_bundle"), bundle)
+    else:
+        _grouped_calibrated_copy(trained_bundle, bundle)
+    summary = build_firmware(bundle, FirmwareSettings(n_events=N_EVENTS))
     return bundle, summary
 
 
+def _keras_score(design, x: np.ndarray) -> np.ndarray:
+    """The Keras reference of a design's score: grouped_mu2 of the encoder's mu, l1_score's overflow guard."""
+    from adtrigger.training import vae
+
+    x = np.asarray(x, np.float32)
+    score = latent_score.grouped_mu2(vae.latent(vae.load_model(design.bundle), x)[0], design.score_groups)
+    score[vae.input_overflow(x)] = vae.OVERFLOW_SCORE
+    return score
+
+
 def test_csim_emulator_and_rtl_are_bit_exact(firmware_bundle):
-    bundle, _ = firmware_bundle
+    bundle, summary = firmware_bundle
+    raw = json.loads((bundle / "bundle.json").read_text())["score"]["groups"]
+    groups = latent_score.groups_from_json(raw, raw[-1]["stop"])
+    assert len(groups) > 1 and summary["score_groups"] == latent_score.groups_to_json(groups)
     detail = json.loads((bundle / "firmware" / "report.json").read_text())["verification_detail"]
     assert detail["passed"] and detail["n_events"] == N_EVENTS
     assert set(detail["results"]) == {"csim", "emulator", "rtl"}
@@ -63,13 +98,18 @@ def test_emulator_matches_keras_on_fresh_events(firmware_bundle):
 
     bundle, summary = firmware_bundle
     design = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
+    assert design.score_groups == latent_score.groups_from_json(design.card["score"]["groups"], design.n_latent)
     lib = bundle / "firmware" / "emulator" / emulator.library_name(design.namespace)
     raw, trig, ovf = emulator.Emulator(lib, design.namespace).predict(verify.verification_events(3000, seed=99))
     hw = verify.verification_events(3000, seed=99)
-    score = vae.l1_score(vae.load_model(bundle), hwunits.from_hardware(hw))
+    x = hwunits.from_hardware(hw)
+    score = _keras_score(design, x)
     np.testing.assert_array_equal(raw, design.fixed_score(score))
     np.testing.assert_array_equal(trig, score >= design.threshold["value"])
-    np.testing.assert_array_equal(ovf, vae.input_overflow(hwunits.from_hardware(hw)))
+    np.testing.assert_array_equal(ovf, vae.input_overflow(x))
+    mu = vae.latent(vae.load_model(bundle), x[~ovf])[0]
+    winner = latent_score.group_scores(mu, design.score_groups).argmax(axis=1)[trig[~ovf]]
+    assert len(set(winner.tolist())) > 1  # the triggered events are not all one group's: the max is exercised
 
 
 def test_report_numbers_come_from_the_tools(firmware_bundle):
@@ -85,6 +125,7 @@ def test_report_numbers_come_from_the_tools(firmware_bundle):
     assert summary["rtl"]["latency_ns"] == meta["latency"] * summary["rtl"]["clock_period_ns"]
     md = (fw / "report.md").read_text()
     assert f"{luts:,}" in md and f"{meta['latency']} stages" in md and "PASSED" in md
+    assert f"Score: `{summary['score_definition']}`" in md and summary["score_definition"].startswith("max(")
     assert summary["goals"]["lut<=11800"] == (luts <= 11_800)
     card = json.loads((bundle / "bundle.json").read_text())
     assert card["firmware"]["yosys"]["lut"] == luts
@@ -114,7 +155,6 @@ def second_emulator(trained_bundle, tmp_path_factory) -> tuple[Path, str, object
 def test_two_emulators_in_one_process(firmware_bundle, second_emulator):
     """Both libraries loaded RTLD_GLOBAL (the mode where un-namespaced symbols collide), both give their own
     model's bits; every exported symbol carries the bundle's name."""
-    from adtrigger.training import vae
 
     bundle, summary = firmware_bundle
     first = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
@@ -125,8 +165,9 @@ def test_two_emulators_in_one_process(firmware_bundle, second_emulator):
     e2 = emulator.Emulator(lib2, ns2, mode=ctypes.RTLD_GLOBAL)
     hw = verify.verification_events(2000, seed=5)
     x = hwunits.from_hardware(hw)
-    for design, emu, model_dir in ((first, e1, bundle), (second, e2, second.bundle)):
-        score = vae.l1_score(vae.load_model(model_dir), x)
+    assert second.score_groups == latent_score.single_group(second.n_latent)  # no card: one plain group
+    for design, emu in ((first, e1), (second, e2)):
+        score = _keras_score(design, x)
         raw, trig, _ = emu.predict(hw)
         np.testing.assert_array_equal(raw, design.fixed_score(score))
         np.testing.assert_array_equal(trig, score >= design.threshold["value"])

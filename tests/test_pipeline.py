@@ -37,11 +37,19 @@ def test_train_then_evaluate_writes_a_complete_model_directory(tmp_path, small_e
     res = runner.invoke(app, ["evaluate", str(out)])
     assert res.exit_code == 0, res.output
     metrics = json.loads((out / "evaluation" / "metrics.json").read_text())
-    assert set(metrics["scores"]) == {"VAE mu2", "AE (ADC2021)", "supervised"}
+    plain = {"MET", "S_T", "leading lepton pT"}
+    assert set(metrics["scores"]) == {"VAE mu2", "float twin", *plain, "AE (ADC2021)", "supervised"}
     vae = metrics["scores"]["VAE mu2"]["A_4l_m50"]
     assert 0.0 <= vae["auc"] <= 1.0 and "0.001" in vae["tpr_at_fpr"]
+    lo, hi = vae["tpr_at_fpr"]["0.0001"]["tpr_band"]
+    assert lo <= vae["tpr_at_fpr"]["0.0001"]["tpr"] <= hi
+    assert metrics["bar"]["A_4l_m50"]["0.001"]["by"] in {*plain, "AE (ADC2021)"}
+    assert set(metrics["ratio_to_float_twin"]["A_4l_m50"]) == {"1e-05", "0.0001", "0.001"}
     assert (out / "evaluation" / "roc.png").stat().st_size > 10_000
-    assert "| A_4l_m50 |" in (out / "evaluation" / "table.md").read_text()
+    table = (out / "evaluation" / "table.md").read_text()
+    assert "| A_4l_m50 |" in table and "| float twin |" in table and "against the bar" in table
+    card = json.loads((out / "bundle.json").read_text())["metrics"]["A_4l_m50"]
+    assert set(card["ratio_to_bar"]) == set(card["ratio_to_float_twin"]) == set(card["tpr_at_fpr"])
 
 
 def test_train_refuses_bad_config(tmp_path):
@@ -80,7 +88,8 @@ def test_hlt_vae_trains_evaluates_and_reloads(tmp_path, small_events):
     res = runner.invoke(app, ["evaluate", str(out)])
     assert res.exit_code == 0, res.output
     metrics = json.loads((out / "evaluation" / "metrics.json").read_text())
-    assert set(metrics["scores"]) == {"VAE loss", "AE (ADC2021)", "supervised"}
+    assert set(metrics["scores"]) == {"VAE loss", "MET", "S_T", "leading lepton pT", "AE (ADC2021)", "supervised"}
+    assert "float twin" not in metrics["scores"] and metrics["bar"]["A_4l_m50"]["0.001"]["by"]
 
 
 def test_hlt_vae_refuses_files_without_hlt_features(tmp_path, refstream):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,15 @@ def write_train_card(model_dir: Path, cfg: Config, record: dict[str, Any]) -> di
     return card
 
 
+def _finite(v: float | None) -> float | None:
+    """The card is strict JSON: an infinite ratio (over a zero TPR) is null there; the bar's TPR says which."""
+    return v if v is not None and math.isfinite(v) else None
+
+
 def headline_metrics(metrics: dict[str, Any], score_name: str) -> dict[str, Any]:
-    """AUC, TPR at FPR 1e-5/1e-4/1e-3 and at 50 SM events a day per signal, of the model's own score."""
+    """AUC, TPR at FPR 1e-5/1e-4/1e-3 and at 50 SM events a day per signal, of the model's own score; and where the
+    evaluation has them, the bar at each FPR (best plain L1 trigger or AE, and which), the model's ratio to it and
+    to its float twin (``report.compare_to_bar``): whether the model earns its place beside the plain triggers."""
     out: dict[str, Any] = {k: metrics.get(k) for k in ("sm_events", "sm_effective_events")}
     for signal, m in metrics.get("scores", {}).get(score_name, {}).items():
         out[signal] = {
@@ -110,6 +118,11 @@ def headline_metrics(metrics: dict[str, Any], score_name: str) -> dict[str, Any]
             "tpr_at_fpr": {k: p["tpr"] for k, p in m["tpr_at_fpr"].items()},
             "tpr_at_events_per_day": m["at_events_per_day"]["tpr"],
         }
+        if signal in metrics.get("bar", {}):
+            out[signal]["bar"] = {k: {"tpr": b["tpr"], "by": b["by"]} for k, b in metrics["bar"][signal].items()}
+        for key in ("ratio_to_bar", "ratio_to_float_twin"):
+            if signal in metrics.get(key, {}):
+                out[signal][key] = {k: _finite(r) for k, r in metrics[key][signal].items()}
     return out
 
 

@@ -42,6 +42,25 @@ class ModelConfig:
     input_scale: str = "filled"
     rare_fraction: float | None = None
     rare_gain_bits: int | None = None
+    # the kinematic latent group (training/kinematic.py): units per hidden layer ([] = none), its latent dimensions,
+    # and the share of the SM accept rate at FPR split_fpr it gets in the OR with the topology group
+    kinematic_hidden: list[int] = field(default_factory=list)
+    kinematic_latent: int = 2
+    kinematic_share: float = 0.5
+    # what the kinematic group reconstructs (training/kinematic.py TARGETS)
+    kinematic_targets: list[str] = field(
+        default_factory=lambda: ["MET", "H_T", "sum e/gamma pT", "sum muon pT", "leading e/gamma pT", "leading muon pT",
+                                 "leading jet pT"]
+    )
+    # weight of the kinematic reconstruction: the 57-input reconstruction and HGQ2's EBOPs term would otherwise
+    # prune the small kinematic path (measured: at weight 1 its mu stayed ~0, correlation 0.13 with MET)
+    kinematic_weight: float = 16.0
+    kinematic_groups: str = "joint"  # joint: one kinematic group; per_dim: one group (one OR'd seed) per dimension
+    split_fpr: float = 1e-3
+    # quantization limits that protect the physics: the input step of every pT in GeV (null: learned), and the room
+    # each ReLU quantizer keeps above the largest SM training value, in bits
+    pt_step_gev: float | None = 0.5
+    range_headroom_bits: int = 1
 
 
 @dataclass
@@ -118,6 +137,18 @@ def _check(cfg: Config) -> None:
         raise ConfigError("model.rare_fraction needs input_scale 'filled' and a value in [0, 1]")
     if m.rare_gain_bits is not None and m.rare_gain_bits < 0:
         raise ConfigError("model.rare_gain_bits must be >= 0 or null")
+    if m.kinematic_hidden and (len(m.kinematic_hidden) != len(m.hidden) or min(m.kinematic_hidden) < 1):
+        raise ConfigError("model.kinematic_hidden needs one positive width per model.hidden layer (or [] for none)")
+    if m.kinematic_hidden and (m.kinematic_latent < 1 or not 0 < m.kinematic_share < 1 or not 0 < m.split_fpr < 1):
+        raise ConfigError("model.kinematic_latent must be >= 1, kinematic_share and split_fpr in (0, 1)")
+    if m.kinematic_groups not in ("joint", "per_dim"):
+        raise ConfigError(f"model.kinematic_groups must be 'joint' or 'per_dim', got {m.kinematic_groups!r}")
+    if m.kinematic_hidden and m.score != "mu2":
+        raise ConfigError("a kinematic group needs model.score mu2 (the grouped sum mu^2)")
+    if m.pt_step_gev is not None and m.pt_step_gev <= 0:
+        raise ConfigError("model.pt_step_gev must be positive or null")
+    if m.range_headroom_bits < 0:
+        raise ConfigError("model.range_headroom_bits must be >= 0")
     if m.latent < 1 or not m.hidden or min(m.hidden) < 1:
         raise ConfigError("model.latent and model.hidden must be positive")
     if m.beta < 0 or m.bw_regularisation < 0 or m.free_bits < 0:

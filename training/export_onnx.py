@@ -5,8 +5,10 @@ the input quantizer, every encoder layer, the score of the record's ``model.scor
 The graph is bit-exact with ``training.vae.l1_score(load_model(dir), x, kind)`` (and so with the firmware): the
 quantized weights are folded into integer-unit constants and each quantizer is a floor and a clip
 (:mod:`training.export.fold`, which also proves the float32 accumulators exact from the formats), written with
-standard ONNX ops only (:mod:`training.export.graph`). The card gets the ``fixed_point`` section: the score's type
-(for ``mu2``) and every layer's formats. See docs/export.md.
+standard ONNX ops only (:mod:`training.export.graph`). For ``mu2`` the score is the grouped sum mu^2 of
+:mod:`adtrigger.bundle.latent_score` with the record's ``score_groups`` (none: one plain group, sum mu^2). The card
+gets the ``fixed_point`` section: the score's type (for ``mu2``) and every layer's formats; and, for ``mu2``, the
+groups and their definition in ``score``. See docs/export.md.
 """
 
 from __future__ import annotations
@@ -16,23 +18,29 @@ from typing import Any
 
 import onnx
 
+from adtrigger.bundle import latent_score
+from adtrigger.bundle.latent_score import LatentGroup
 from adtrigger.training.export.fold import ExportError, FoldedEncoder, fold_model, score_type
 from adtrigger.training.export.graph import INPUT_NAME, OPSET, OUTPUT_NAME, build_graph
 
 MODEL_ONNX = "model.onnx"
 
-__all__ = ["MODEL_ONNX", "ExportError", "build_onnx", "export", "fixed_point_section", "score_kind_of"]
+__all__ = [
+    "MODEL_ONNX", "ExportError", "build_onnx", "export", "fixed_point_section", "score_groups_of", "score_kind_of",
+    "score_section",
+]  # fmt: skip
 
 
-def build_onnx(model: Any, score_kind: str = "mu2") -> onnx.ModelProto:
-    """The exact ONNX graph of a trained L1 VAE (``training.vae`` Keras model) for ``score_kind``."""
-    return _build(model, score_kind)[1]
+def build_onnx(model: Any, score_kind: str = "mu2", groups: list[LatentGroup] | None = None) -> onnx.ModelProto:
+    """The exact ONNX graph of a trained L1 VAE (``training.vae`` Keras model) for ``score_kind`` (and, for mu2,
+    the latent ``groups`` of a grouped sum mu^2; None: one plain group)."""
+    return _build(model, score_kind, groups)[1]
 
 
-def _build(model: Any, score_kind: str) -> tuple[FoldedEncoder, onnx.ModelProto]:
+def _build(model: Any, score_kind: str, groups: list[LatentGroup] | None) -> tuple[FoldedEncoder, onnx.ModelProto]:
     from adtrigger.training.vae import OVERFLOW_SCORE
 
-    folded = fold_model(model, score_kind)
+    folded = fold_model(model, score_kind, groups)
     return folded, build_graph(folded, OVERFLOW_SCORE, name=f"{model.name}_{score_kind}")
 
 
@@ -47,13 +55,31 @@ def score_kind_of(model_dir: Path) -> str:
     return str(model.get("score", "mu2"))
 
 
+def score_groups_of(model_dir: Path, latent: int) -> list[LatentGroup]:
+    """The latent groups of the score a model directory was trained for (``score_groups`` of its ``record.json``,
+    as :func:`adtrigger.bundle.latent_score.groups_to_json` writes them; absent or null: one plain group)."""
+    from adtrigger.training.pipeline import read_record
+
+    try:
+        return latent_score.groups_from_json(read_record(model_dir).get("score_groups"), latent)
+    except (TypeError, ValueError) as err:
+        raise ExportError(f"{model_dir}: record.json score_groups cannot be used: {err}") from None
+
+
+def score_section(folded: FoldedEncoder) -> dict[str, Any]:
+    """The card's ``score`` fields the export vouches for: the latent groups and their definition (mu2 only)."""
+    if folded.score_kind != "mu2":
+        return {}
+    return {"groups": latent_score.groups_to_json(folded.groups), "definition": latent_score.describe(folded.groups)}
+
+
 def fixed_point_section(folded: FoldedEncoder) -> dict[str, Any] | None:
     """The card's ``fixed_point``: the score's type (mu2 only; kl and rz are not fixed-point) and per-layer formats
     (input quantizer with its per-element k, i, f; weight; bias; accumulator; the graph's dtype for it)."""
     if folded.score_kind != "mu2":
         return None
     return {
-        "score": score_type(folded.head, folded.latent),
+        "score": score_type(folded.head, folded.latent, folded.groups),
         "layers": folded.formats,
         "graph": {
             "input": INPUT_NAME,
@@ -108,8 +134,11 @@ def export(model_dir: Path) -> Path:
     if not model_dir.is_dir():
         raise ExportError(f"{model_dir} is not a model directory: train one first (adtrigger train)")
     kind = score_kind_of(model_dir)
-    folded, graph = _build(_load(model_dir), kind)
+    model = _load(model_dir)
+    groups = score_groups_of(model_dir, int(model.get_layer("mu").units))
+    folded, graph = _build(model, kind, groups)
     _ensure_card(model_dir)
     path = atomic_write_bytes(model_dir / MODEL_ONNX, graph.SerializeToString())
-    update_card(model_dir, {"fixed_point": fixed_point_section(folded)}, files=[MODEL_ONNX], replace=["fixed_point"])
+    changes = {"fixed_point": fixed_point_section(folded), "score": score_section(folded)}
+    update_card(model_dir, changes, files=[MODEL_ONNX], replace=["fixed_point"])
     return path

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from adtrigger.bundle.latent_score import groups_to_json
 from adtrigger.training.card import merge_evaluation, write_train_card
 from adtrigger.training.config import Config, ConfigError, from_dict, load_config
 from adtrigger.training.curves import plot_history
@@ -82,13 +83,14 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
             patience=cfg.train.patience, seed=cfg.seed, verbose=2,
         )  # fmt: skip
         _, mu, _ = model.outputs(va.hlt)
-        save, ebops = hlt_vae.save_hlt_vae, None
+        save, ebops, score_groups = hlt_vae.save_hlt_vae, None, None
     else:
         from adtrigger.training import vae
 
         model, history = vae.train_l1_vae(tr.flat, tr.weight, va.flat, va.weight, cfg)
         mu, _ = vae.latent(model, va.flat)
         save, ebops = vae.save_model, vae.model_ebops(model)
+        score_groups = groups_to_json(vae.select_score_groups(model, tr.flat, tr.weight, cfg))
     seconds = time.perf_counter() - start
     from adtrigger.training.vae import active_latent_dims
 
@@ -112,6 +114,7 @@ def train(config_path: str | Path, models_dir: str | Path = "models", *, force: 
             "epochs_run": len(history.get("loss", [])),
             "active_latent_dims": active,
             "ebops": ebops,
+            "score_groups": score_groups,  # adtrigger.bundle.latent_score; None: no latent groups
             "history": history,
         }
         (tmp / RECORD_FILE).write_text(json.dumps(record, indent=1, default=str))
@@ -138,8 +141,21 @@ def _halves(sample: EventSample, seed: int) -> tuple[EventSample, EventSample]:
     return sample.select(m["train"]), sample.select(m["test"])
 
 
+def _add_plain_triggers(
+    sm_scores: dict[str, Any], sig_scores: dict[str, dict[str, Any]], test: EventSample, signals: dict[str, EventSample]
+) -> None:
+    """The plain L1 triggers (MET, S_T, leading lepton pT) as scores of the raw L1 inputs: no training, any kind."""
+    from adtrigger.training.plain_triggers import plain_trigger_scores
+
+    sm_scores.update(plain_trigger_scores(test.flat))
+    for name, ev in signals.items():
+        sig_scores[name].update(plain_trigger_scores(ev.flat))
+
+
 def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
-    """Score SM test data and each signal; write metrics.json, roc.png and table.md to ``model_dir/evaluation``."""
+    """Score SM test data and each signal with the model, the plain L1 triggers and (``baselines``) the float twin,
+    the AE and the supervised reference; write metrics.json (with the bar and the model's ratios to it and to its
+    float twin), roc.png and table.md to ``model_dir/evaluation``."""
     from adtrigger.training import report, vae
 
     model_dir = Path(model_dir)
@@ -172,38 +188,47 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
         prepare = model.standardizer
     else:
         model = vae.load_model(model_dir)
+        groups = vae.load_score_groups(model_dir)
 
         def inputs(s: EventSample):
             return s.flat
 
         def score(s: EventSample):
-            return vae.l1_score(model, s.flat, cfg.model.score)
+            return vae.l1_score(model, s.flat, cfg.model.score, groups=groups)
 
         prepare = vae.preprocessing_of(model).apply
     step(f"scoring the {primary} on {len(test)} SM test events and {len(halves)} signals")
     sm_scores = {primary: score(test)}
     sig_scores = {name: {primary: score(ev)} for name, (_, ev) in halves.items()}
+    _add_plain_triggers(sm_scores, sig_scores, test, {name: ev for name, (_, ev) in halves.items()})
 
     if baselines:
         from adtrigger.training import baselines as bl
 
         tr, va = data.sm["train"], data.sm["val"]
+        if cfg.model.kind == "l1_vae":
+            step("training the float twin (the model's architecture and preprocessing, no quantizers)")
+            twin = vae.float_twin_scorer(tr.flat, tr.weight, va.flat, va.weight, cfg, vae.preprocessing_of(model))
+            sm_scores[report.FLOAT_TWIN_SCORE] = twin(test.flat)
+            for name, (_, ev) in halves.items():
+                sig_scores[name][report.FLOAT_TWIN_SCORE] = twin(ev.flat)
         x_tr, x_va, x_te = (prepare(inputs(s)) for s in (tr, va, test))
         step("training the AE baseline (ADC2021)")
         ae = bl.train_dense_ae(x_tr, tr.weight, x_va, va.weight, seed=cfg.seed)
-        sm_scores["AE (ADC2021)"] = bl.ae_score(ae, x_te)
+        sm_scores[report.AE_SCORE] = bl.ae_score(ae, x_te)
         for i, (name, (fit_half, ev)) in enumerate(halves.items(), 1):
             step(f"training and scoring the supervised classifier {i}/{len(halves)}: {name}")
-            sig_scores[name]["AE (ADC2021)"] = bl.ae_score(ae, prepare(inputs(ev)))
+            sig_scores[name][report.AE_SCORE] = bl.ae_score(ae, prepare(inputs(ev)))
             clf = bl.train_classifier(x_tr, tr.weight, prepare(inputs(fit_half)), seed=cfg.seed)
-            sm_scores[f"supervised@{name}"] = bl.classifier_score(clf, x_te)
-            sig_scores[name]["supervised"] = bl.classifier_score(clf, prepare(inputs(ev)))
+            sm_scores[f"{report.SUPERVISED_SCORE}@{name}"] = bl.classifier_score(clf, x_te)
+            sig_scores[name][report.SUPERVISED_SCORE] = bl.classifier_score(clf, prepare(inputs(ev)))
 
+    step("metrics, with bootstrap bands on the TPRs at FPR <= 1e-4")
+    metrics = report.evaluate_scores(sm_scores, test.weight, sig_scores, primary=primary, seed=cfg.seed)
+    metrics["model"] = record["name"]
     step("writing metrics.json, roc.png and table.md")
     out = model_dir / "evaluation"
     out.mkdir(exist_ok=True)
-    metrics = report.evaluate_scores(sm_scores, test.weight, sig_scores)
-    metrics["model"] = record["name"]
     report.write_metrics(metrics, out / "metrics.json")
     report.plot_rocs(sm_scores, test.weight, sig_scores, out / "roc.png")
     (out / "table.md").write_text(report.evaluation_markdown(metrics))

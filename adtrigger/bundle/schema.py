@@ -80,6 +80,25 @@ def _check_score(score: Mapping) -> None:
         raise BundleError(f"card field 'score.accept' must be 'score >= threshold', got {score['accept']!r}")
     if score.get("overflow_score") is not None:
         _need(score, "overflow_score", NUMBER, "score")
+    if score.get("groups") is not None:
+        _check_groups(score)
+
+
+def _check_groups(score: Mapping) -> None:
+    """``score.groups``: latent groups tiling [0, latent) (adtrigger.bundle.latent_score), for a mu2 score only."""
+    from adtrigger.bundle.latent_score import groups_from_json
+
+    groups = _need(score, "groups", list, "score")
+    if score["kind"] != "mu2":
+        raise BundleError(f"card field 'score.groups' is set for score kind {score['kind']!r}; only 'mu2' has groups")
+    if not all(isinstance(g, Mapping) for g in groups):
+        raise BundleError("card field 'score.groups' must be a list of objects with start, stop, scale_log2, one_sided")
+    stops = [g.get("stop") for g in groups]
+    latent = max((v for v in stops if _is_int(v)), default=0)  # the groups must tile [0, the last stop)
+    try:
+        groups_from_json(groups, latent)
+    except (TypeError, ValueError) as err:
+        raise BundleError(f"card field 'score.groups': {err}") from None
 
 
 def _check_fixed_type(t: Mapping, where: str) -> None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from adtrigger.bundle.latent_score import LatentGroup, check_groups, describe, single_group
+
 EXACT_BITS = {"float32": 24, "float64": 53}
 
 
@@ -156,6 +158,12 @@ class FoldedEncoder:
     score_kind: str
     formats: dict  # per-layer fixed-point formats for the card
     exp_table: ExpTable | None = None  # kl, rz: exp(+-log sigma^2) by table lookup
+    groups: list[LatentGroup] = field(default_factory=list)  # mu2: the latent groups of the score (one: sum mu^2)
+
+    @property
+    def plain(self) -> bool:
+        """One two-sided group over every dimension at scale 1: today's sum mu^2 (and its graph)."""
+        return is_plain(self.groups, self.latent)
 
 
 @dataclass
@@ -339,15 +347,31 @@ def _dense_layers(model) -> tuple[list, list]:
     return hidden, heads
 
 
-def score_type(head: DenseStage, latent: int) -> dict:
-    """The unsigned fixed-point type holding every value of sum mu^2 exactly (mu from the head's first columns)."""
-    lo, hi, grid = head.acc_lo[:latent], head.acc_hi[:latent], head.grid_exp[:latent]
-    sq_max = np.maximum(lo**2, hi**2).sum()
-    return fixed_type(0.0, float(sq_max), 2.0 * float(np.min(grid)))
+def is_plain(groups: list[LatentGroup] | None, latent: int) -> bool:
+    """No groups, or one two-sided group over all ``latent`` dimensions at scale 1: the plain sum mu^2."""
+    return not groups or list(groups) == single_group(latent)
 
 
-def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
-    """Fold a trained L1 VAE (``training.vae``) for ``score_kind`` ('mu2', or 'kl'/'rz', which need log sigma^2)."""
+def score_type(head: DenseStage, latent: int, groups: list[LatentGroup] | None = None) -> dict:
+    """The unsigned fixed-point type holding every value of the grouped sum mu^2 exactly (mu from the head's first
+    columns): per group the bound of its squares (relu(mu) >= 0 for a one-sided group) and their grid 2^(2 g), both
+    times the group's weight ``scale_mantissa * 2^scale_log2`` (the grid by its lowest set bit); the finest grid and
+    the largest bound over the groups."""
+    groups = single_group(latent) if groups is None else check_groups(groups, latent)
+    bounds, grids = [], []
+    for g in groups:
+        lo, hi = head.acc_lo[g.start : g.stop], head.acc_hi[g.start : g.stop]
+        if g.one_sided:
+            lo, hi = np.maximum(lo, 0.0), np.maximum(hi, 0.0)
+        bounds.append(float(np.maximum(lo**2, hi**2).sum()) * g.scale)
+        weight_low = (g.scale_mantissa & -g.scale_mantissa).bit_length() - 1 + g.scale_log2
+        grids.append(2.0 * float(np.min(head.grid_exp[g.start : g.stop])) + weight_low)
+    return fixed_type(0.0, max(bounds), min(grids))
+
+
+def fold_model(model, score_kind: str = "mu2", groups: list[LatentGroup] | None = None) -> FoldedEncoder:
+    """Fold a trained L1 VAE (``training.vae``) for ``score_kind`` ('mu2', or 'kl'/'rz', which need log sigma^2);
+    ``groups`` (mu2 only) cut the latent vector for the grouped sum mu^2 (None: one plain group)."""
     from keras import ops
 
     from adtrigger.training.vae import SCORE_KINDS, l1_full_scale, preprocessing_of
@@ -355,6 +379,15 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
     if score_kind not in SCORE_KINDS:
         raise ExportError(f"score kind must be one of {SCORE_KINDS}, got {score_kind!r}")
     hidden, heads = _dense_layers(model)
+    latent = int(heads[0].units)
+    try:
+        groups = single_group(latent) if groups is None else check_groups(groups, latent)
+    except ValueError as err:
+        raise ExportError(f"score groups: {err}") from None
+    if score_kind != "mu2" and not is_plain(groups, latent):
+        raise ExportError(
+            f"score {score_kind!r} has no latent groups (got {describe(groups)}); grouped scores are 'mu2' only"
+        )
     if score_kind == "mu2":
         heads = heads[:1]
     n = model.input_shape[-1]
@@ -376,7 +409,6 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
         q_lo = np.clip(np.floor(stage.acc_lo), 0, out_kif.int_hi)
         q_hi = np.clip(np.floor(stage.acc_hi), 0, out_kif.int_hi)
         kif = out_kif
-    latent = int(heads[0].units)
     units = int(hidden[-1].units)
     w = np.zeros((units * len(heads), latent * len(heads)))
     b = np.zeros(latent * len(heads))
@@ -388,11 +420,11 @@ def fold_model(model, score_kind: str = "mu2") -> FoldedEncoder:
         rows = slice(h * units, (h + 1) * units)
         sub = KIF(kif.k[rows], kif.i[rows], kif.f[rows])
         formats[layer.name] = _formats(layer, sub, q_lo[rows], q_hi[rows], head)
-    folded = FoldedEncoder(inp, layers, head, latent, score_kind, formats)
+    folded = FoldedEncoder(inp, layers, head, latent, score_kind, formats, groups=groups)
     if score_kind != "mu2":
         from adtrigger.training.vae import LOGVAR_CLIP
 
         folded.exp_table = exp_table(head, latent, 1.0 if score_kind == "kl" else -1.0, LOGVAR_CLIP)
-    if score_kind == "mu2" and score_type(head, latent)["width"] > EXACT_BITS["float64"]:
-        raise ExportError(f"sum mu^2 needs {score_type(head, latent)['width']} bits: beyond float64, not exact")
+    if score_kind == "mu2" and (width := score_type(head, latent, groups)["width"]) > EXACT_BITS["float64"]:
+        raise ExportError(f"{describe(groups)} needs {width} bits: beyond float64, not exact")
     return folded

@@ -5,8 +5,9 @@ batch (features x events): every per-feature constant (the preprocessing, the qu
 biases) is then one scalar per row applied along a long contiguous row, about 3x cheaper in ONNX Runtime than a
 57-wide vector broadcast over every event (measured, docs/export.md); the layers are Gemms ``W^T q + b``. Inputs
 and hidden units that HGQ2 pruned (only zero weights) are left out. Per live input one multiply, one add, one floor;
-per hidden layer Gemm, Relu, Floor (and Min where SAT can act); the head; the score in float64; the overflow guard
-on the raw inputs (two subtractions, a max, a ReLU and a one-row Gemm).
+per hidden layer Gemm, Relu, Floor (and Min where SAT can act); the head; the score in float64 (for a grouped sum
+mu^2 per group a Slice, a Relu where one-sided, ReduceSumSquare and a Mul by its scale, then a Max); the overflow
+guard on the raw inputs (two subtractions, a max, a ReLU and a one-row Gemm).
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def _score(b: _Builder, head: str, folded: FoldedEncoder, dtype: str, overflow: 
     latent = folded.latent
     z = head if dtype == "float64" else b.op("Cast", [head], "head64", to=TensorProto.DOUBLE)
     if folded.score_kind == "mu2":
-        return b.op("ReduceSumSquare", [z, b.const("score_axis", np.array([0], np.int64))], "mu2", keepdims=0)
+        if folded.plain:
+            return b.op("ReduceSumSquare", [z, b.const("score_axis", np.array([0], np.int64))], "mu2", keepdims=0)
+        return _grouped_mu2(b, z, folded)
     split = b.const("split", np.array([latent, latent], np.int64))
     b.nodes.append(helper.make_node("Split", [z, split], ["mu", "logvar_raw"], name="Split_head", axis=0))
     table = folded.exp_table
@@ -133,6 +136,24 @@ def _score(b: _Builder, head: str, folded: FoldedEncoder, dtype: str, overflow: 
     else:  # rz: mu^2 exp(-log sigma^2)
         terms = b.op("Mul", [mu2, e], "rz_terms")
     return _numpy_sum(b, terms, latent, folded.score_kind)
+
+
+def _grouped_mu2(b: _Builder, z: str, folded: FoldedEncoder) -> str:
+    """max over groups of scale sum m(mu_d)^2 (:mod:`adtrigger.bundle.latent_score`) on the (latent, N) float64
+    head: every square, sum, product by the group's scale (an 8-bit integer times a power of two) and max is exact
+    while the score type fits 53 bits (the fold checks that), so the order of ReduceSumSquare's sum cannot matter."""
+    axis = b.const("score_axis", np.array([0], np.int64))
+    terms = []
+    for j, g in enumerate(folded.groups):
+        rows = b.op("Slice", [z, b.const(f"g{j}_start", np.array([g.start], np.int64)),
+                              b.const(f"g{j}_stop", np.array([g.stop], np.int64)), axis], f"g{j}_mu")  # fmt: skip
+        if g.one_sided:
+            rows = b.op("Relu", [rows], f"g{j}_relu")
+        t = b.op("ReduceSumSquare", [rows, axis], f"g{j}_mu2", keepdims=0)
+        if g.scale != 1.0:  # scale_mantissa * 2^scale_log2, exact in float64
+            t = b.op("Mul", [t, b.const(f"g{j}_scale", np.float64(g.scale))], f"g{j}_scaled")
+        terms.append(t)
+    return terms[0] if len(terms) == 1 else b.op("Max", terms, "mu2")
 
 
 def _numpy_sum(b: _Builder, terms: str, n: int, name: str) -> str:
