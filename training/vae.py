@@ -12,8 +12,7 @@ at one threshold, with c set by :func:`select_score_groups` from SM alone.
 
 Quantization limits that protect the physics: every pT input keeps a step of at most ``pt_step_gev`` (a floor on
 the input quantizer's fraction bits), and after training :func:`protect_ranges` widens each ReLU quantizer's
-integer bits to twice the SM training maximum (kinematic units: their full-scale maximum), so the SM tail is not
-clipped. The float twin (``quantized=False``) is the same network with keras Dense layers and no quantizers.
+integer bits to twice the SM training maximum (kinematic units: 16 times), so the SM tail is not clipped. The float twin (``quantized=False``) is the same network with keras Dense layers and no quantizers.
 
 Quantization (HGQ2 0.2): every ``QDense`` quantizes its input with a per-element fixed-point (KIF) quantizer,
 so the first layer's input quantizer is the model's input quantizer and each later layer's input quantizer is
@@ -749,43 +748,35 @@ def _hidden_layers(model: keras.Model) -> list[keras.layers.Layer]:
             return out
 
 
-def full_scale_corner(n_inputs: int = 57) -> np.ndarray:
-    """(1, n) the hardest event inside the L1 full scale: every pT at its maximum, eta = phi = 0. A monotonic
-    (kinematic) unit takes its largest value there."""
-    x = np.zeros((1, n_inputs), np.float32)
-    x[0, kinematic.pt_rows(n_inputs)] = L1_FULL_SCALE["pt"][1]
-    return x
+KIN_EXTRA_HEADROOM_BITS = 3  # kinematic units: 2**3 more room than topology units above the SM maximum
 
 
 def protect_ranges(model: keras.Model, x_train: np.ndarray, headroom_bits: int, kin_units: list[int]) -> dict:
-    """Widen the integer bits of each ReLU quantizer (a hidden layer's output, the next layers' input) after training.
+    """Set the integer bits of each ReLU quantizer (a hidden layer's output, the next layers' input) after training.
 
     HGQ2 learns those bits under the EBOPs pressure, and the SM tail (0.1 % of the loss) cannot hold them up: the
-    learned ranges clipped the tail (first-layer outputs with 1-4 integer bits). Here topology units get room for
-    ``2**headroom_bits`` times their largest value on the SM training events, and kinematic units (the last
-    ``kin_units[i]`` of layer i) room for their value at the full-scale corner, their maximum by monotonicity, so they
-    never saturate below the overflow guard. Fraction bits are untouched, so no value that fitted before changes.
-    Returns the integer bits per layer, before and after."""
+    learned ranges clipped the tail (first-layer outputs with 1-4 integer bits). Here topology units keep at least
+    room for ``2**headroom_bits`` times their largest value on the SM training events, and kinematic units (the last
+    ``kin_units[i]`` of layer i) exactly ``2**(headroom_bits + KIN_EXTRA_HEADROOM_BITS)`` times it: they grow with
+    every pT, and sizing them for the full-scale corner (every pT at 2048 GeV) made the score type 55 bits wide,
+    beyond what float64 (ONNX) holds exactly. Beyond that room they saturate, which keeps them monotonic. Fraction
+    bits are untouched, so no SM training value changes. Returns the integer bits per layer, before and after."""
     hidden = _hidden_layers(model)
     x = np.asarray(x_train, np.float32)
-    corner = full_scale_corner(x.shape[1])
     report = {}
     for idx, layer in enumerate(hidden):
         consumers = [hidden[idx + 1]] if idx + 1 < len(hidden) else [model.get_layer("mu"), model.get_layer("logvar")]
         sub = keras.Model(model.input, layer.output)
-        a_sm = np.asarray(sub.predict(x, batch_size=16384, verbose=0)).max(axis=0)
-        need = np.ldexp(np.maximum(a_sm, 0.0), int(headroom_bits))
-        if kin_units[idx]:
-            a_corner = np.asarray(sub.predict(corner, verbose=0))[0]
-            k = slice(len(need) - kin_units[idx], len(need))
-            need[k] = np.maximum(need[k], a_corner[k])
+        a_sm = np.maximum(np.asarray(sub.predict(x, batch_size=16384, verbose=0)).max(axis=0), 0.0)
+        kin = np.zeros(len(a_sm), bool)
+        kin[len(a_sm) - kin_units[idx] :] = True
+        need = np.ldexp(a_sm, int(headroom_bits) + np.where(kin, KIN_EXTRA_HEADROOM_BITS, 0))
         for consumer in consumers:
             q = consumer.iq.quantizer
-            f = ops.convert_to_numpy(q.f).reshape(-1)
-            f = np.broadcast_to(f, need.shape)
-            i_need = np.ceil(np.log2(need + 2.0 ** -f.astype(np.float64)))  # unsigned max 2^i - 2^-f >= need
-            before = ops.convert_to_numpy(q.i).reshape(-1)
-            after = np.maximum(np.broadcast_to(before, need.shape), i_need)
+            f = np.broadcast_to(ops.convert_to_numpy(q.f).reshape(-1), need.shape).astype(np.float64)
+            i_need = np.ceil(np.log2(need + 2.0**-f))  # unsigned max 2^i - 2^-f >= need
+            before = np.broadcast_to(ops.convert_to_numpy(q.i).reshape(-1), need.shape)
+            after = np.where(kin, i_need, np.maximum(before, i_need))
             q._i.assign(ops.reshape(ops.convert_to_tensor(after.astype(np.float32)), q._i.shape))
             report[consumer.name] = {"before": before.tolist(), "after": after.tolist()}
     return report
