@@ -310,6 +310,9 @@ def firmware(
     events: Annotated[int, typer.Option("--events", "-n", help="verification events (refstream-v1)")] = 100_000,
     rtl: Annotated[bool, typer.Option(help="da4ml Verilog with Verilator simulation")] = True,
     synth: Annotated[bool, typer.Option(help="Yosys synthesis of the Verilog")] = True,
+    dsp_check: Annotated[
+        bool, typer.Option(help="a second Yosys synthesis without -nodsp, to report DSPs both ways")
+    ] = False,
     jobs: Annotated[int, typer.Option(help="parallel compile jobs")] = 1,
     data_dir: Annotated[
         Path | None, typer.Option(help="folder with the SM and signal files to verify on (default: refstream-v1)")
@@ -322,7 +325,7 @@ def firmware(
 
     settings = FirmwareSettings(
         threshold=threshold, strategy=strategy, clock_period=clock_period, latency_cutoff=latency_cutoff,
-        n_events=events, rtl=rtl, synth=synth, jobs=jobs, data_dir=data_dir,
+        n_events=events, rtl=rtl, synth=synth, dsp_check=dsp_check, jobs=jobs, data_dir=data_dir,
     )  # fmt: skip
     try:
         summary = build_firmware(bundle, settings)

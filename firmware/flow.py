@@ -33,6 +33,7 @@ class FirmwareSettings:
     n_events: int = 100_000  # verification events
     rtl: bool = True  # da4ml Verilog, Verilator simulation
     synth: bool = True  # Yosys synthesis (needs rtl)
+    dsp_check: bool = False  # a second synthesis without -nodsp: does Yosys find any multiplier for a DSP?
     jobs: int = 1
     data_dir: Path | None = None  # verification events: a folder with the 4 SM and 4 signal files (refstream-v1)
     timings: dict = field(default_factory=dict)
@@ -101,6 +102,10 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
         if s.synth:
             with _step(s, "yosys", "Yosys synthesis"):
                 yosys = rtl.synthesize(build)
+            if s.dsp_check:
+                with _step(s, "yosys_dsp", "Yosys synthesis without -nodsp"):
+                    free = rtl.synthesize(build, nodsp=False)
+                yosys["without_nodsp"] = {k: free[k] for k in ("tool", "lut", "ff", "dsp", "carry")}
     hw = verify.verification_events(s.n_events, s.data_dir)
     (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
     with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {len(hw)} events"):

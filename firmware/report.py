@@ -109,6 +109,12 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
             f"| `{yosys['tool']}` | {yosys['lut']:,} | {yosys['ff']:,} | {yosys['dsp']} | "
             f"{yosys['carry']:,} | {100 * yosys['lut'] / VU9P_LUTS:.2f} % of VU9P LUTs |"
         )
+        free = yosys.get("without_nodsp")
+        if free:
+            lines.append(
+                f"| `{free['tool']}` | {free['lut']:,} | {free['ff']:,} | {free['dsp']} | {free['carry']:,} | "
+                "DSP mapping allowed: the DSP count with Yosys free to use them |"
+            )
     if rtl:
         lines.append(
             f"| da4ml estimate | {rtl['da4ml_cost']:,.0f} | {rtl['reg_bits']:,} (register bits) | 0 | | "

@@ -30,7 +30,8 @@ MODULE = "trigger"
 WORD_BITS = 30  # score bits per simulation output word
 UNSIZED_BINARY = re.compile(r"(?<![\w'])'b([01]+)\b")
 VERILATOR_INCLUDE = Path("/usr/share/verilator/include")
-LUT_CELL = re.compile(r"^\s*(LUT[1-6])\s+(\d+)\s*$", re.M)
+# LUTs as the L1 budget counts them: logic LUTs, shift-register LUTs (SRL) and distributed RAM (LUTRAM; not RAMB)
+LUT_CELL = re.compile(r"^\s*(LUT[1-6]|SRLC?\d+E|RAM(?!B)\w+)\s+(\d+)\s*$", re.M)
 FF_CELL = re.compile(r"^\s*(FD[A-Z]*)\s+(\d+)\s*$", re.M)
 DSP_CELL = re.compile(r"^\s*(DSP48E\d?)\s+(\d+)\s*$", re.M)
 CARRY_CELL = re.compile(r"^\s*(CARRY\d)\s+(\d+)\s*$", re.M)
@@ -170,17 +171,20 @@ class RTLSimulation:
         return raw, y[:, self.words] > 0, y[:, self.words + 1] > 0
 
 
-def synthesize(rtl: RTLBuild, *, timeout: float = 3600) -> dict:
-    """Yosys ``synth_xilinx`` (UltraScale+, flattened) of the pipelined top; cell counts parsed from ``stat``."""
+def synthesize(rtl: RTLBuild, *, timeout: float = 3600, nodsp: bool = True) -> dict:
+    """Yosys ``synth_xilinx`` (UltraScale+, flattened) of the pipelined top; cell counts parsed from ``stat``.
+    ``nodsp=False`` lets Yosys map multipliers to DSPs, the check that the design needs none."""
     own = [p for p in sorted((rtl.path / "src").glob("*.v")) if "wrapper" not in p.name]
     text = "".join(p.read_text() for p in own)
     # only the library modules the design instantiates (an unused ROM template would need its memory file)
     lib = [p for p in sorted((rtl.path / "src" / "static").glob("*.v")) if re.search(rf"\b{p.stem}\b", text)]
     srcs = [str(p.relative_to(rtl.path)) for p in own + lib]
-    script = f"read_verilog -sv {' '.join(srcs)}; synth_xilinx -family xcup -flatten -nodsp -top {MODULE}; stat"
-    log = run_tool(["yosys", "-q", "-p", script, "-l", "yosys.log"], cwd=rtl.path, what="Yosys synthesis",
+    tool = "yosys synth_xilinx -family xcup -flatten" + (" -nodsp" if nodsp else "")
+    log_name = "yosys.log" if nodsp else "yosys_dsp.log"
+    script = f"read_verilog -sv {' '.join(srcs)}; {tool.removeprefix('yosys ')} -top {MODULE}; stat"
+    log = run_tool(["yosys", "-q", "-p", script, "-l", log_name], cwd=rtl.path, what="Yosys synthesis",
                    timeout=timeout)  # fmt: skip
-    text = (rtl.path / "yosys.log").read_text() if (rtl.path / "yosys.log").is_file() else log
+    text = (rtl.path / log_name).read_text() if (rtl.path / log_name).is_file() else log
     stat = text[text.rfind("Number of cells") :]
     if not stat:
         raise FirmwareError(f"Yosys wrote no cell statistics (see {rtl.path / 'yosys.log'})")
@@ -189,7 +193,7 @@ def synthesize(rtl: RTLBuild, *, timeout: float = 3600) -> dict:
         return sum(int(n) for _, n in rx.findall(stat))
 
     return {
-        "tool": "yosys synth_xilinx -family xcup -flatten -nodsp",
+        "tool": tool,
         "lut": total(LUT_CELL), "ff": total(FF_CELL), "dsp": total(DSP_CELL), "carry": total(CARRY_CELL),
         "cells": {name: int(n) for name, n in re.findall(r"^\s*(\$?\w+)\s+(\d+)\s*$", stat, re.M)},
     }  # fmt: skip

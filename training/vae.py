@@ -12,7 +12,8 @@ at one threshold, with c set by :func:`select_score_groups` from SM alone.
 
 Quantization limits that protect the physics: every pT input keeps a step of at most ``pt_step_gev`` (a floor on
 the input quantizer's fraction bits), and after training :func:`protect_ranges` widens each ReLU quantizer's
-integer bits to twice the SM training maximum (kinematic units: 16 times), so the SM tail is not clipped. The float twin (``quantized=False``) is the same network with keras Dense layers and no quantizers.
+integer bits to twice the SM training maximum (kinematic units: 16 times), so the SM tail is not clipped.
+The float twin (``quantized=False``) is the same network with keras Dense layers and no quantizers.
 
 Quantization (HGQ2 0.2): every ``QDense`` quantizes its input with a per-element fixed-point (KIF) quantizer,
 so the first layer's input quantizer is the model's input quantizer and each later layer's input quantizer is
