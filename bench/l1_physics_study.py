@@ -21,24 +21,12 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from adtrigger.refdata import refstream_dir
+from adtrigger.training.metrics import auc_and_tprs
 from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 
-FPRS = (1e-3, 1e-4)
 BASE = {"hidden": [32, 16], "latent": 8, "beta": 0.8, "bw_regularisation": 1e-3, "free_bits": 0.05,
         "rare_fraction": 0.05, "epochs": 20, "patience": 6, "verbose": 0}  # fmt: skip
-
-
-def _tprs(sm: np.ndarray, w: np.ndarray, sig: np.ndarray) -> dict[str, float]:
-    from adtrigger.training.metrics import auc, roc_curve, threshold_at_fpr
-
-    fpr, tpr, _ = roc_curve(sm, w, sig)
-    out = {"auc": auc(fpr, tpr)}
-    for p in FPRS:
-        out[f"{p:g}"] = float(np.mean(sig >= threshold_at_fpr(sm, w, p)))
-    return out
 
 
 def _table(rows: dict[str, dict[str, dict[str, float]]], bar: dict[str, dict[str, float]]) -> str:
@@ -78,15 +66,16 @@ def main() -> None:
     print(f"train {len(tr)}  val {len(va)}  test {len(te)} SM events; signals {[len(v) for v in sig.values()]}")
     rows: dict[str, dict[str, dict[str, float]]] = {}
     for name, fn in plain_triggers.PLAIN_TRIGGERS.items():
-        rows[name] = {s: _tprs(fn(te.flat), te.weight, fn(x)) for s, x in sig.items()}
+        rows[name] = {s: auc_and_tprs(fn(te.flat), te.weight, fn(x)) for s, x in sig.items()}
     if args.ae:
         from adtrigger.training import baselines as bl
         from adtrigger.training.preprocess import fit_preprocessing
 
         pre = fit_preprocessing(tr.flat, tr.weight, rare_fraction=BASE["rare_fraction"])
         ae = bl.train_dense_ae(pre.apply(tr.flat), tr.weight, pre.apply(va.flat), va.weight, seed=1)
-        rows["AE (ADC2021)"] = {s: _tprs(bl.ae_score(ae, pre.apply(te.flat)), te.weight, bl.ae_score(ae, pre.apply(x)))
-                                for s, x in sig.items()}  # fmt: skip
+        ae_sm = bl.ae_score(ae, pre.apply(te.flat))
+        rows["AE (ADC2021)"] = {s: auc_and_tprs(ae_sm, te.weight, bl.ae_score(ae, pre.apply(x)))
+                                for s, x in sig.items()}
     baseline_names = list(rows)
     bar = {s: {p: max(rows[n][s][p] for n in baseline_names) for p in ("0.001", "0.0001")} for s in SIGNALS}
     results = {"bar": bar, "baselines": {n: rows[n] for n in baseline_names}, "variants": []}
@@ -99,14 +88,14 @@ def main() -> None:
         seconds = time.perf_counter() - start
         label = f"VAE {text}"
         s_te = vae.l1_score(model, te.flat, groups=groups)
-        rows[label] = {s: _tprs(s_te, te.weight, vae.l1_score(model, x, groups=groups)) for s, x in sig.items()}
+        rows[label] = {s: auc_and_tprs(s_te, te.weight, vae.l1_score(model, x, groups=groups)) for s, x in sig.items()}
         entry = {"variant": over, "seconds": round(seconds, 1), "epochs": len(hist["loss"]),
                  "ebops": vae.model_ebops(model), "groups": [g.as_dict() for g in groups],
                  "quantized": rows[label]}  # fmt: skip
         if args.twin:
             twin = vae.float_twin_scorer(tr.flat, tr.weight, va.flat, va.weight, cfg, vae.preprocessing_of(model))
             t_te = twin(te.flat)
-            rows[f"float twin {text}"] = {s: _tprs(t_te, te.weight, twin(x)) for s, x in sig.items()}
+            rows[f"float twin {text}"] = {s: auc_and_tprs(t_te, te.weight, twin(x)) for s, x in sig.items()}
             entry["float_twin"] = rows[f"float twin {text}"]
         results["variants"].append(entry)
         print(f"\n{label}: {seconds:.0f} s, {entry['epochs']} epochs, EBOPs {entry['ebops']}, groups {groups}")

@@ -20,24 +20,12 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from adtrigger.refdata import refstream_dir
+from adtrigger.training.metrics import auc_and_tprs
 
 DATA = refstream_dir()
 SM = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
-FPRS = (1e-3, 1e-4)
-
-
-def _points(sm: np.ndarray, w: np.ndarray, sig: np.ndarray) -> dict[str, float]:
-    from adtrigger.training.metrics import auc, roc_curve, threshold_at_fpr
-
-    fpr, tpr, _ = roc_curve(sm, w, sig)
-    out = {"auc": auc(fpr, tpr)}
-    for p in FPRS:
-        out[f"{p:g}"] = float(np.mean(sig >= threshold_at_fpr(sm, w, p)))
-    return out
 
 
 def main() -> None:
@@ -84,7 +72,7 @@ def main() -> None:
             sm_score = vae.l1_score(model, te.flat, k)
             sig = {s: vae.l1_score(model, data.signals[s].flat, k) for s in SIGNALS}
             row["signals" if k == kinds[0] else f"signals_{k}"] = {
-                s: _points(sm_score, te.weight, sig[s]) for s in SIGNALS
+                s: auc_and_tprs(sm_score, te.weight, sig[s]) for s in SIGNALS
             }
         if args.ae:
             from adtrigger.training import baselines as bl
@@ -92,7 +80,7 @@ def main() -> None:
             ae = bl.train_dense_ae(pre.apply(tr.flat), tr.weight, pre.apply(va.flat), va.weight, seed=1)
             ae_sm = bl.ae_score(ae, pre.apply(te.flat))
             sig = {s: bl.ae_score(ae, pre.apply(data.signals[s].flat)) for s in SIGNALS}
-            row["ae"] = {s: _points(ae_sm, te.weight, sig[s]) for s in SIGNALS}
+            row["ae"] = {s: auc_and_tprs(ae_sm, te.weight, sig[s]) for s in SIGNALS}
         results.append(row)
         info = f"{row['epochs']} ep {row['seconds']} s ebops {row['ebops']} active {row['active']}"
         for k in kinds:

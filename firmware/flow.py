@@ -124,10 +124,21 @@ def _update_card(bundle: Path, namespace: str, summary: dict) -> None:
     """Record the summary and the firmware files in the card, when the bundle has one."""
     if not (bundle / "bundle.json").is_file():
         return
-    from adtrigger.bundle import update_card
+    from adtrigger.bundle import file_entry, update_card
 
-    files = [f"{FIRMWARE_DIR}/report.json", f"{FIRMWARE_DIR}/report.md",
-             f"{FIRMWARE_DIR}/emulator/{emulator.library_name(namespace)}"]  # fmt: skip
+    # the reports only: the rest of firmware/ (hls4ml project, Verilog, the emulator library) are build outputs that a
+    # committed bundle does not carry; a card vouching for them made a fresh clone's bundle unloadable
+    files = [f"{FIRMWARE_DIR}/report.json", f"{FIRMWARE_DIR}/report.md"]
+    lib = bundle / FIRMWARE_DIR / "emulator" / emulator.library_name(namespace)
     card_summary = {k: summary[k] for k in ("namespace", "threshold", "score_type", "rtl", "yosys", "goals")}
+    card_summary["emulator"] = {"library": str(lib.relative_to(bundle)), **file_entry(lib)} if lib.is_file() else None
     card_summary["verification"] = {k: summary["verification"][k] for k in ("n_events", "passed", "references")}
-    update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",))
+    card = update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",))
+    stale = [name for name in card["files"] if name.startswith(f"{FIRMWARE_DIR}/") and name not in files]
+    if stale:  # registered by an older flow
+        from adtrigger.bundle import read_card, write_card
+
+        card = read_card(bundle)
+        for name in stale:
+            card["files"].pop(name, None)
+        write_card(bundle, card)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from adtrigger.bundle import latent_score, update_card
-from adtrigger.firmware import convert, emulator, hwunits, verify
+from adtrigger.firmware import convert, emulator, hwunits, rtl, verify
 from adtrigger.firmware.design import FirmwareError, load_design
 from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
@@ -117,7 +117,7 @@ def test_report_numbers_come_from_the_tools(firmware_bundle):
     fw = bundle / "firmware"
     log = (fw / "rtl" / "yosys.log").read_text()
     stat = log[log.rfind("Number of cells") :]
-    luts = sum(int(n) for n in re.findall(r"^\s*LUT[1-6]\s+(\d+)\s*$", stat, re.M))
+    luts = sum(int(n) for _, n in rtl.LUT_CELL.findall(stat))  # logic LUTs, SRL and LUTRAM cells
     ffs = sum(int(n) for n in re.findall(r"^\s*FD[A-Z]*\s+(\d+)\s*$", stat, re.M))
     assert luts > 0 and summary["yosys"]["lut"] == luts and summary["yosys"]["ff"] == ffs
     meta = json.loads((fw / "rtl" / "metadata.json").read_text())

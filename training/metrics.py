@@ -80,6 +80,16 @@ def threshold_at_fpr(sm: np.ndarray, sm_weight: np.ndarray | None, fpr: float) -
     return float(s[last[np.flatnonzero(ok)[-1]]])
 
 
+def auc_and_tprs(sm: np.ndarray, sm_weight: np.ndarray | None, sig: np.ndarray, fprs=(1e-3, 1e-4)) -> dict[str, float]:
+    """{"auc", f"{fpr:g}": TPR} of unweighted signal scores against the weighted SM: the compact row of a scan."""
+    fpr, tpr, _ = roc_curve(sm, sm_weight, sig)
+    out = {"auc": auc(fpr, tpr)}
+    sig = np.asarray(sig, dtype=np.float64)
+    for p in fprs:
+        out[f"{p:g}"] = float(np.mean(sig >= threshold_at_fpr(sm, sm_weight, p)))
+    return out
+
+
 @dataclass
 class OperatingPoint:
     """Signal efficiency at a target SM false-positive rate, with what the statistics allow."""
