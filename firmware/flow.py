@@ -133,12 +133,4 @@ def _update_card(bundle: Path, namespace: str, summary: dict) -> None:
     card_summary = {k: summary[k] for k in ("namespace", "threshold", "score_type", "rtl", "yosys", "goals")}
     card_summary["emulator"] = {"library": str(lib.relative_to(bundle)), **file_entry(lib)} if lib.is_file() else None
     card_summary["verification"] = {k: summary["verification"][k] for k in ("n_events", "passed", "references")}
-    card = update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",))
-    stale = [name for name in card["files"] if name.startswith(f"{FIRMWARE_DIR}/") and name not in files]
-    if stale:  # registered by an older flow
-        from adtrigger.bundle import read_card, write_card
-
-        card = read_card(bundle)
-        for name in stale:
-            card["files"].pop(name, None)
-        write_card(bundle, card)
+    update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",), owns=f"{FIRMWARE_DIR}/")

@@ -1,9 +1,9 @@
 """Step 2, verify: the firmware against the software, event by event, on the same digitised events.
 
 Each event is digitised once (``hwunits.to_hardware``); the software sees ``from_hardware(hw)`` (exact), the
-firmware ``hw``. References: the quantized Keras model (its encoder's mu through the card's grouped sum mu^2,
-``adtrigger.bundle.latent_score.grouped_mu2``, with the overflow guard of ``training.vae.l1_score``) and, when the
-bundle has ``model.onnx``, the bundle's ONNX graph through ``adtrigger.bundle.scoring.Scorer``. Expected
+firmware ``hw``. References: the quantized Keras model (``training.vae.l1_score`` with the card's latent groups and
+its overflow guard) and, when the bundle has ``model.onnx``, the bundle's ONNX graph through
+``adtrigger.bundle.scoring.Scorer``. Expected
 firmware score = the reference score truncated and saturated onto ``fixed_point.score``; expected trigger =
 ``score >= threshold.value`` of the float score. A firmware result (C simulation, emulator library, RTL simulation)
 passes when every score and every trigger bit is identical.
@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from adtrigger.bundle import latent_score
-from adtrigger.bundle.latent_score import LatentGroup
 from adtrigger.firmware import hwunits
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
 from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
@@ -53,25 +51,13 @@ def verification_events(n_events: int = 100_000, data_dir: Path | None = None, s
     return hwunits.to_hardware(x)
 
 
-def keras_score(model, x: np.ndarray, groups: list[LatentGroup]) -> np.ndarray:
-    """(N,) the Keras reference of the grouped score: ``grouped_mu2`` of the quantized encoder's mu, an event beyond
-    the L1 full scale ``OVERFLOW_SCORE`` (as ``training.vae.l1_score`` does for sum mu^2)."""
-    from adtrigger.training import vae
-
-    x = np.asarray(x, dtype=np.float32)
-    mu, _ = vae.latent(model, x)
-    score = latent_score.grouped_mu2(mu, groups)
-    score[vae.input_overflow(x)] = vae.OVERFLOW_SCORE
-    return score
-
-
 def reference(design: TriggerDesign, hw: np.ndarray) -> dict[str, np.ndarray]:
     """The software's scores of the events: Keras (always) and ONNX (when the bundle has model.onnx)."""
     from adtrigger.training import vae
 
     x = hwunits.from_hardware(hw)
     model = vae.load_model(design.bundle)
-    out = {"keras": keras_score(model, x, design.score_groups)}
+    out = {"keras": vae.l1_score(model, x, "mu2", groups=design.score_groups)}
     if design.card is not None and "model.onnx" in design.card.get("files", {}):
         from adtrigger.bundle.scoring import Scorer
 

@@ -168,6 +168,20 @@ def test_update_card_merges_registers_and_keeps_old_card_on_error(tmp_path):
     assert read_card(tmp_path) == json.loads(before)
 
 
+def test_update_card_owns_a_folder_drops_what_the_step_no_longer_writes(tmp_path):
+    """A step that owns a folder (the firmware flow, "firmware/") lists exactly its files there: an entry left by an
+    older run is dropped, so a bundle without the build outputs still loads; entries elsewhere stay."""
+    write_card(tmp_path, minimal_card())
+    (tmp_path / "fw").mkdir()
+    for name in ("fw/report.md", "fw/lib.so", "a.txt"):
+        (tmp_path / name).write_text(name)
+    update_card(tmp_path, {}, files=["fw/report.md", "fw/lib.so", "a.txt"])
+    card = update_card(tmp_path, {}, files=["fw/report.md"], owns="fw/")
+    assert sorted(card["files"]) == ["a.txt", "fw/report.md"]
+    (tmp_path / "fw" / "lib.so").unlink()
+    assert sorted(load_bundle(tmp_path).card["files"]) == ["a.txt", "fw/report.md"]
+
+
 def test_bundle_package_imports_nothing_heavy():
     import subprocess
 

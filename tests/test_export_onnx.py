@@ -29,7 +29,16 @@ from adtrigger.training.export.fold import EXACT_BITS, KIF, ExportError, fold_de
 from adtrigger.training.export.graph import build_graph
 from adtrigger.training.export_onnx import MODEL_ONNX, build_onnx, export
 from adtrigger.training.stream.io import read_events
-from adtrigger.training.vae import OVERFLOW_SCORE, input_overflow, l1_full_scale, l1_score, latent, load_model
+from adtrigger.training.vae import (
+    OVERFLOW_SCORE,
+    input_overflow,
+    l1_full_scale,
+    l1_score,
+    latent,
+    latent_size,
+    load_model,
+    load_score_groups,
+)  # fmt: skip
 
 REFSTREAM = refstream_dir()
 FILES = ("W_lnu", "QCD", "Z_ll", "ttbar", "A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
@@ -50,16 +59,9 @@ def write_score_groups(bundle: Path, groups: list[dict] | None) -> None:
         update_card(bundle, {}, files=["record.json"])
 
 
-def record_groups(bundle: Path, latent_dims: int) -> list[LatentGroup]:
-    return groups_from_json(json.loads((bundle / "record.json").read_text()).get("score_groups"), latent_dims)
-
-
 def keras_scores(model, x: np.ndarray, groups: list[LatentGroup] | None = None) -> np.ndarray:
-    """The reference: the grouped sum mu^2 of the Keras encoder's mu, with l1_score's overflow guard."""
-    x = np.asarray(x, np.float32)
-    score = grouped_mu2(latent(model, x)[0], groups)
-    score[input_overflow(x)] = OVERFLOW_SCORE
-    return score
+    """The reference: l1_score with the latent groups (the grouped sum mu^2) and its overflow guard."""
+    return l1_score(model, x, "mu2", groups=groups)
 
 
 def _edge_events(base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -103,7 +105,7 @@ def keras_model(exported_bundle):
 @pytest.fixture(scope="module")
 def bundle_groups(exported_bundle, keras_model) -> list[LatentGroup]:
     """The shared bundle's own score groups (one plain group unless its training chose groups)."""
-    return record_groups(exported_bundle, int(keras_model.get_layer("mu").units))
+    return load_score_groups(exported_bundle, latent_size(keras_model))
 
 
 @pytest.fixture(scope="module")

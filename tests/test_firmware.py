@@ -28,8 +28,7 @@ FW_GROUPS = [{"start": 0, "stop": 3, "scale_log2": -1, "one_sided": False},
 def _record_groups(bundle: Path) -> list[latent_score.LatentGroup]:
     from adtrigger.training import vae
 
-    raw = json.loads((bundle / "record.json").read_text()).get("score_groups")
-    return latent_score.groups_from_json(raw, int(vae.load_model(bundle).get_layer("mu").units))
+    return vae.load_score_groups(bundle, vae.latent_size(vae.load_model(bundle)))
 
 
 def _grouped_calibrated_copy(trained: Path, out: Path) -> None:
@@ -66,13 +65,10 @@ def firmware_bundle(trained_bundle, tmp_path_factory, request) -> tuple[Path, di
 
 
 def _keras_score(design, x: np.ndarray) -> np.ndarray:
-    """The Keras reference of a design's score: grouped_mu2 of the encoder's mu, l1_score's overflow guard."""
+    """The Keras reference of a design's score: l1_score with the design's latent groups and its overflow guard."""
     from adtrigger.training import vae
 
-    x = np.asarray(x, np.float32)
-    score = latent_score.grouped_mu2(vae.latent(vae.load_model(design.bundle), x)[0], design.score_groups)
-    score[vae.input_overflow(x)] = vae.OVERFLOW_SCORE
-    return score
+    return vae.l1_score(vae.load_model(design.bundle), x, "mu2", groups=design.score_groups)
 
 
 def test_csim_emulator_and_rtl_are_bit_exact(firmware_bundle):

@@ -59,9 +59,11 @@ def score_groups_of(model_dir: Path, latent: int) -> list[LatentGroup]:
     """The latent groups of the score a model directory was trained for (``score_groups`` of its ``record.json``,
     as :func:`adtrigger.bundle.latent_score.groups_to_json` writes them; absent or null: one plain group)."""
     from adtrigger.training.pipeline import read_record
+    from adtrigger.training.vae import load_score_groups
 
+    read_record(model_dir)  # a clear error for a folder that is no trained model directory
     try:
-        return latent_score.groups_from_json(read_record(model_dir).get("score_groups"), latent)
+        return load_score_groups(model_dir, latent)
     except (TypeError, ValueError) as err:
         raise ExportError(f"{model_dir}: record.json score_groups cannot be used: {err}") from None
 
@@ -135,7 +137,9 @@ def export(model_dir: Path) -> Path:
         raise ExportError(f"{model_dir} is not a model directory: train one first (adtrigger train)")
     kind = score_kind_of(model_dir)
     model = _load(model_dir)
-    groups = score_groups_of(model_dir, int(model.get_layer("mu").units))
+    from adtrigger.training.vae import latent_size
+
+    groups = score_groups_of(model_dir, latent_size(model))
     folded, graph = _build(model, kind, groups)
     _ensure_card(model_dir)
     path = atomic_write_bytes(model_dir / MODEL_ONNX, graph.SerializeToString())

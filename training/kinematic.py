@@ -27,9 +27,10 @@ import numpy as np
 from keras import ops
 
 from adtrigger.bundle.layout import EGAMMA_ROWS, JET_ROWS, MET_ROWS, MUON_ROWS, N_L1_INPUTS
+from adtrigger.training.config import KINEMATIC_TARGETS
 
 N_OBJ = {"met": MET_ROWS, "egamma": EGAMMA_ROWS, "muon": MUON_ROWS, "jet": JET_ROWS}
-TARGETS = ("MET", "H_T", "sum e/gamma pT", "sum muon pT", "leading e/gamma pT", "leading muon pT", "leading jet pT")
+TARGETS = KINEMATIC_TARGETS
 
 
 def target_matrix(n_inputs: int = N_L1_INPUTS, targets: tuple[str, ...] = TARGETS) -> np.ndarray:

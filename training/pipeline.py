@@ -188,7 +188,7 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
         prepare = model.standardizer
     else:
         model = vae.load_model(model_dir)
-        groups = vae.load_score_groups(model_dir)
+        groups = vae.load_score_groups(model_dir, vae.latent_size(model))
 
         def inputs(s: EventSample):
             return s.flat

@@ -271,6 +271,7 @@ class KinematicTargets:
     matrix: np.ndarray  # (n_inputs, K)
     mean: np.ndarray  # (K,)
     std: np.ndarray  # (K,)
+    weight: float = 1.0  # of the kinematic reconstruction against the 57-input one and the EBOPs term
 
     @classmethod
     def fit(
@@ -278,11 +279,6 @@ class KinematicTargets:
     ) -> KinematicTargets:
         mean, std = kinematic.fit_targets(x, w, targets)
         return cls(kinematic.target_matrix(x.shape[1], targets), mean, std, float(weight))
-
-    def to_dict(self) -> dict[str, list[float]]:
-        return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std]}
-
-    weight: float = 1.0  # of the kinematic reconstruction against the 57-input one and the EBOPs term
 
     def terms(self, y_true, rec_kin):
         """Per-event squared error of the standardised targets, times ``weight``."""
@@ -565,14 +561,8 @@ def encoder_model(model: keras.Model, *, with_logvar: bool = False, include_prep
     n_inputs = model.input_shape[-1]
     inp = keras.Input((n_inputs,), name="l1_inputs" if include_preprocessing else "preprocessed_inputs")
     h = model.get_layer("preprocess")(inp) if include_preprocessing else inp
-    i = 0
-    while True:
-        try:
-            layer = model.get_layer(f"enc_{i}")
-        except ValueError:
-            break
+    for layer in _hidden_layers(model):
         h = layer(h)
-        i += 1
     mu = model.get_layer("mu")(h)
     outputs = [mu, model.get_layer("logvar")(h)] if with_logvar else mu
     return keras.Model(inp, outputs, name="l1_vae_encoder")
@@ -741,6 +731,7 @@ def kinematic_units(c: VAEConfig) -> list[int]:
 
 
 def _hidden_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The encoder's hidden layers enc_0, enc_1, ... in order."""
     out = []
     while True:
         try:
@@ -862,15 +853,19 @@ def load_model(directory: str | os.PathLike[str]) -> keras.Model:
     return keras.saving.load_model(path, compile=False)
 
 
-def load_score_groups(directory: str | os.PathLike[str]) -> list[LatentGroup] | None:
-    """The score groups a model directory was trained with (``record.json`` ``score_groups``); None if it has none."""
+def load_score_groups(directory: str | os.PathLike[str], latent: int) -> list[LatentGroup]:
+    """The score groups a model directory was trained with (``record.json`` ``score_groups``), checked to tile the
+    model's ``latent`` dimensions; one plain group when the record has none. ValueError when they do not fit."""
     from adtrigger.bundle.latent_score import groups_from_json
 
     path = Path(directory) / "record.json"
     raw = json.loads(path.read_text()).get("score_groups") if path.is_file() else None
-    if raw is None:
-        return None
-    return groups_from_json(raw, max(int(g["stop"]) for g in raw))
+    return groups_from_json(raw, latent)
+
+
+def latent_size(model: keras.Model) -> int:
+    """Latent dimensions of the encoder's mu (topology and kinematic groups together)."""
+    return int(model.get_layer("mu").units)
 
 
 def load_preprocessing(directory: str | os.PathLike[str]) -> Preprocessing:

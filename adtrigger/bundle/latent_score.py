@@ -111,13 +111,14 @@ def grouped_mu2(mu: np.ndarray, groups: Sequence[LatentGroup] | None = None) -> 
     return group_scores(mu, check_groups(groups, mu.shape[1])).max(axis=1)
 
 
-def _plain(g: LatentGroup) -> bool:
-    return g.scale == 1.0 and not g.one_sided
+def is_plain(groups: Sequence[LatentGroup] | None) -> bool:
+    """No groups, or one two-sided group at scale 1 (tiling makes it cover every dimension): plain sum mu^2."""
+    return not groups or (len(groups) == 1 and groups[0].scale == 1.0 and not groups[0].one_sided)
 
 
 def describe(groups: Sequence[LatentGroup]) -> str:
     """One line for cards and reports, e.g. ``max(sum_{0..7} mu^2, 2^-3 sum_{8..9} relu(mu)^2)``."""
-    if len(groups) == 1 and _plain(groups[0]):
+    if is_plain(groups):
         return "sum mu^2"
     terms = []
     for g in groups:

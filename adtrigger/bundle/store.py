@@ -127,14 +127,25 @@ def deep_merge(base: Mapping, changes: Mapping, replace: Iterable[str] = (), _pr
 
 
 def update_card(
-    path: str | os.PathLike[str], changes: Mapping, files: Iterable[str] = (), *, replace: Iterable[str] = ()
+    path: str | os.PathLike[str],
+    changes: Mapping,
+    files: Iterable[str] = (),
+    *,
+    replace: Iterable[str] = (),
+    owns: str | None = None,
 ) -> dict:
     """Merge ``changes`` into a bundle's card, register ``files`` (names inside the bundle) with fresh checksums,
-    validate, and write atomically. Returns the new card; on any error the old card stays as it was."""
+    validate, and write atomically. With ``owns`` (a folder such as "firmware/") the step that writes that folder
+    says its files are exactly ``files`` there: any other entry under it is dropped. Returns the new card; on any
+    error the old card stays as it was."""
     root = _bundle_dir(path)
+    files = list(files)
     with card_lock(root):
         card = deep_merge(read_card(root), changes, replace)
         card.setdefault("files", {})
+        if owns is not None:
+            for name in [n for n in card["files"] if n.startswith(owns) and n not in files]:
+                del card["files"][name]
         for name in files:
             f = root / name
             if not f.is_file():

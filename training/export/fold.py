@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from adtrigger.bundle.latent_score import LatentGroup, check_groups, describe, single_group
+from adtrigger.bundle.latent_score import LatentGroup, check_groups, describe, is_plain, single_group
 
 EXACT_BITS = {"float32": 24, "float64": 53}
 
@@ -163,7 +163,7 @@ class FoldedEncoder:
     @property
     def plain(self) -> bool:
         """One two-sided group over every dimension at scale 1: today's sum mu^2 (and its graph)."""
-        return is_plain(self.groups, self.latent)
+        return is_plain(self.groups)
 
 
 @dataclass
@@ -347,11 +347,6 @@ def _dense_layers(model) -> tuple[list, list]:
     return hidden, heads
 
 
-def is_plain(groups: list[LatentGroup] | None, latent: int) -> bool:
-    """No groups, or one two-sided group over all ``latent`` dimensions at scale 1: the plain sum mu^2."""
-    return not groups or list(groups) == single_group(latent)
-
-
 def score_type(head: DenseStage, latent: int, groups: list[LatentGroup] | None = None) -> dict:
     """The unsigned fixed-point type holding every value of the grouped sum mu^2 exactly (mu from the head's first
     columns): per group the bound of its squares (relu(mu) >= 0 for a one-sided group) and their grid 2^(2 g), both
@@ -384,7 +379,7 @@ def fold_model(model, score_kind: str = "mu2", groups: list[LatentGroup] | None 
         groups = single_group(latent) if groups is None else check_groups(groups, latent)
     except ValueError as err:
         raise ExportError(f"score groups: {err}") from None
-    if score_kind != "mu2" and not is_plain(groups, latent):
+    if score_kind != "mu2" and not is_plain(groups):
         raise ExportError(
             f"score {score_kind!r} has no latent groups (got {describe(groups)}); grouped scores are 'mu2' only"
         )
