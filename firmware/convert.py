@@ -50,39 +50,59 @@ def _carray(values: np.ndarray) -> str:
     return "{" + ", ".join(str(int(v)) for v in values) + "}"
 
 
+def _cmax(exprs: list[str]) -> str:
+    """A C++ constant expression: the largest of ``exprs`` (template arguments of the max's type)."""
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = f"(({out}) > ({e}) ? ({out}) : ({e}))"
+    return out
+
+
 def _score_code(design: TriggerDesign) -> str:
     """C++ of the grouped sum mu^2 into ``best`` (type ``max_t``), every step exact in ap_fixed arithmetic.
 
-    A group of n squares of hls4ml's signed ``result_t`` (ap_fixed<W, I>) sums in ap_fixed<2W + c, 2I + c> with
-    c = bit_length(n) + 1 guard bits, widened for the group's weight ``scale_mantissa * 2**scale_log2``: the
-    mantissa's bits more integer bits for its product, and s more integer bits for a left shift by s or s more
-    fraction bits for a right one, so no step drops a bit. ``max_t`` holds the integer and fraction bits of every
-    group, so the max over groups is exact too."""
-    lines, ci, cf = [], 0, 0
+    Each group squares either hls4ml's signed ``result_t`` (ap_fixed<W, I>) or, where it has its own grid, mu cast
+    onto ``m<j>_t`` = ap_[u]fixed<W, I, AP_TRN, AP_SAT> (:func:`latent_score.cast_mu`: floor and saturate, unsigned
+    for a one-sided group). Its n squares sum in ap_fixed<2W + c, 2I + c> with c = bit_length(n) + 1 guard bits,
+    widened for the group's weight ``scale_mantissa * 2**scale_log2``: the mantissa's bits more integer bits for its
+    product, and s more integer bits for a left shift by s or s more fraction bits for a right one, so no step drops
+    a bit. ``max_t`` holds the integer and fraction bits of every group, so the max over groups is exact too."""
+    lines, ints, fracs = [], [], []
     for j, g in enumerate(design.score_groups):
         s, mant = g.scale_log2, g.scale_mantissa
         mb = mant.bit_length() if mant > 1 else 0
         c = (g.stop - g.start).bit_length() + 1 + mb
-        ci, cf = max(ci, c + max(s, 0)), max(cf, max(-s, 0))
         weight = f"{mant} * 2^{s}" if mant > 1 else f"2^{s}"
         sq = "relu(mu)^2" if g.one_sided else "mu^2"
+        lines.append(f"    // group {j}: {weight} * sum of {sq} over mu[{g.start}..{g.stop - 1}]")
+        if g.clipped:
+            kind = "ap_ufixed" if g.one_sided else "ap_fixed"
+            integer = g.int_bits + (not g.one_sided)
+            lines.append(f"    typedef {kind}<{g.width}, {integer}, AP_TRN, AP_SAT> m{j}_t;  // floor, saturate")
+            w_e, i_e = str(g.width), str(integer)
+            m_t = f"m{j}_t"
+        else:
+            w_e, i_e, m_t = "result_t::width", "result_t::iwidth", "result_t"
+        gi, gf = f"2 * {i_e} + {c + max(s, 0)}", f"2 * ({w_e} - {i_e}) + {max(-s, 0)}"
+        ints.append(gi)
+        fracs.append(gf)
         lines += [
-            f"    // group {j}: {weight} * sum of {sq} over mu[{g.start}..{g.stop - 1}]",
-            f"    typedef ap_fixed<2 * result_t::width + {c + abs(s)}, 2 * result_t::iwidth + {c + max(s, 0)}> g{j}_t;",
+            f"    typedef ap_fixed<{gi} + {gf}, {gi}> g{j}_t;",
             f"    g{j}_t s{j} = 0;",
             f"    for (unsigned d = {g.start}; d < {g.stop}; d++) {{",
             "        #pragma HLS UNROLL",
         ]
-        if g.one_sided:  # result_t is signed: relu before squaring
-            lines += ["        result_t m = mu[d] > 0 ? mu[d] : result_t(0);", f"        s{j} += m * m;"]
-        else:
-            lines.append(f"        s{j} += mu[d] * mu[d];")
-        lines.append("    }")
+        if g.one_sided and not g.clipped:  # result_t is signed: relu before squaring
+            lines.append("        result_t m = mu[d] > 0 ? mu[d] : result_t(0);")
+        else:  # an unsigned cast saturates a negative mu at 0, which is relu
+            lines.append(f"        {m_t} m = mu[d];")
+        lines += [f"        s{j} += m * m;", "    }"]
         if mb:
             lines.append(f"    s{j} = s{j} * ap_uint<{mb}>({mant});  // exact: {mb} more integer bits")
         if s:
             lines.append(f"    s{j} {'<<=' if s > 0 else '>>='} {abs(s)};  // exact: the type has room for the shift")
-    lines.append(f"    typedef ap_fixed<2 * result_t::width + {ci + cf}, 2 * result_t::iwidth + {ci}> max_t;")
+    ci, cf = _cmax(ints), _cmax(fracs)
+    lines.append(f"    typedef ap_fixed<{ci} + {cf}, {ci}> max_t;")
     lines.append("    max_t best = s0;")
     lines += [f"    if (s{j} > best) best = s{j};" for j in range(1, len(design.score_groups))]
     return "\n".join(lines)

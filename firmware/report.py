@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from adtrigger.bundle import latent_score
+from adtrigger.firmware import verify
 from adtrigger.firmware.design import TriggerDesign
 
 VU9P_LUTS = 1_182_240
@@ -85,7 +86,8 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         f"(from the {design.threshold['source']}); score type "
         f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`.",
         f"Score: `{design.score_definition}` over the {design.n_latent} latent means (the max over latent groups of "
-        "each group's weight times its sum of squares, relu(mu) in one-sided groups; adtrigger.bundle.latent_score).",
+        "each group's weight times its sum of squares, relu(mu) in one-sided groups, q<i>.<f> a saturating cast "
+        "of mu onto i integer and f fraction bits; adtrigger.bundle.latent_score).",
         f"Settings: strategy `{s['strategy']}`, clock {s['clock_period_ns']} ns, da4ml latency cutoff "
         f"{s['latency_cutoff']}.",
         "",
@@ -129,8 +131,10 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     keys = ["layer", "class", "result", "weight", "bias", "accum"]
     lines += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
     lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in layers]
+    edge = min(verify.N_OVERFLOW, verification["n_events"] // 10)
     lines += ["", f"## Verification ({verification['n_events']:,} events, refstream-v1 SM and signals, "
-              f"{min(200, verification['n_events'] // 10)} pushed beyond the full scale)", ""]  # fmt: skip
+              f"{min(verify.N_EXTREME, verification['n_events'] // 10)} with one object far above the SM tail, "
+              f"{edge} pushed beyond the full scale)", ""]  # fmt: skip
     lines += ["| firmware | reference | score mismatches | trigger mismatches | overflow mismatches | triggered |",
               "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for impl, per_ref in verification["results"].items():
@@ -141,6 +145,9 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
             )
     if "keras_vs_onnx_score_mismatches" in verification:
         lines.append(f"\nKeras vs ONNX float scores: {verification['keras_vs_onnx_score_mismatches']} mismatches.")
+    if any(g.clipped for g in design.score_groups):
+        lines.append(f"\nEvents inside the full scale whose mu saturates a group's cast (above the SM tail): "
+                     f"{verification.get('n_saturated', 0):,}.")  # fmt: skip
     lines += [
         "",
         f"Result: **{'PASSED' if verification['passed'] else 'FAILED'}** (identical scores and trigger bits).",

@@ -28,6 +28,11 @@ from adtrigger.firmware.tools import require, run_tool
 
 MODULE = "trigger"
 WORD_BITS = 30  # score bits per simulation output word
+# da4ml writes each square mu^2 as a general multiplier of one wire by itself; firmware/verilog/squarer.v computes
+# it with half the partial products (Yosys -nodsp, 14-bit signed: 168 LUT + 45 CARRY4 against 465 LUT), and
+# tests/test_rtl_squarer.py proves the two equal with Yosys's SAT solver
+SQUARE_MUL = re.compile(r"multiplier #\((\d+), \1, ([01]), \2, (\d+)\) (\w+) \(([\w\[\]:]+), \5, ")
+SQUARER_V = Path(__file__).parent / "verilog" / "squarer.v"
 UNSIZED_BINARY = re.compile(r"(?<![\w'])'b([01]+)\b")
 VERILATOR_INCLUDE = Path("/usr/share/verilator/include")
 # LUTs as the L1 budget counts them: logic LUTs, shift-register LUTs (SRL) and distributed RAM (LUTRAM; not RAMB)
@@ -86,14 +91,16 @@ def trace(design: TriggerDesign):
 
 
 def grouped_mu2(mu, design: TriggerDesign):
-    """The traced score (one da4ml ``FixedVariable``): max over groups of scale sum m(mu_d)^2, with m = relu for
-    one-sided groups; da4ml keeps every product and sum exact, a power of two is a free shift and the 8-bit
-    mantissa of a scale a few shifted adds."""
+    """The traced score (one da4ml ``FixedVariable``): max over groups of scale sum q(m(mu_d))^2, with m = relu for
+    one-sided groups and q the group's saturating cast where it has one; da4ml keeps every product and sum exact, a
+    power of two is a free shift and the 8-bit mantissa of a scale a few shifted adds."""
     scores = []
     for g in design.score_groups:
         m = mu[g.start : g.stop]
         if g.one_sided:
             m = m.relu()
+        if g.clipped:  # latent_score.cast_mu: floor onto 2^-frac_bits and saturate, as ap_fixed's AP_TRN, AP_SAT
+            m = m.quantize(int(not g.one_sided), g.int_bits, g.frac_bits, overflow_mode="SAT", round_mode="TRN")
         t = np.sum(m**2)
         scores.append(t * g.scale if g.scale != 1.0 else t)
     return reduce(lambda a, b: a.max_of(b), scores)
@@ -102,6 +109,11 @@ def grouped_mu2(mu, design: TriggerDesign):
 def n_words(design: TriggerDesign) -> int:
     """How many WORD_BITS-bit outputs carry the score."""
     return -(-int(design.score_type["width"]) // WORD_BITS)
+
+
+def use_squarers(verilog: str) -> str:
+    """``verilog`` with each ``multiplier`` whose two operands are one and the same wire replaced by ``squarer``."""
+    return SQUARE_MUL.sub(lambda m: f"squarer #({m[1]}, {m[2]}, {m[3]}) {m[4]} ({m[5]}, ", verilog)
 
 
 def write_rtl(design: TriggerDesign, out: Path, *, clock_period: float = 5.0, latency_cutoff: float = 2.0) -> RTLBuild:
@@ -119,8 +131,10 @@ def write_rtl(design: TriggerDesign, out: Path, *, clock_period: float = 5.0, la
         # constants wider than 32 bits (da4ml writes 'b... for wide constants): size them by their digit count
         fixed = text.replace("WIDTHTRUNC", "WIDTH").replace("WIDTHEXPAND", "WIDTH")
         fixed = UNSIZED_BINARY.sub(lambda m: f"{len(m.group(1))}'b{m.group(1)}", fixed)
+        fixed = use_squarers(fixed)
         if fixed != text:
             v.write_text(fixed)
+    shutil.copy(SQUARER_V, out / "src" / "static" / SQUARER_V.name)
     meta = json.loads((out / "metadata.json").read_text())
     return RTLBuild(
         path=out, model=model, stages=int(meta["latency"]), clock_period=clock_period,

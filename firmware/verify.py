@@ -23,11 +23,14 @@ from adtrigger.firmware.design import FirmwareError, TriggerDesign
 from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 
 N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overflow bit
+N_EXTREME = 200  # events with one object or MET far above the SM tail but inside the full scale: mu's saturation
 
 
 def verification_events(n_events: int = 100_000, data_dir: Path | None = None, seed: int = 7) -> np.ndarray:
     """(n_events, 57) int16 counts: SM and signal events (refstream-v1's files unless ``data_dir``) in equal shares
-    per file, in random order, the last ``N_OVERFLOW`` with one pT scaled far beyond 2048 GeV."""
+    per file, in random order; before the last ``N_OVERFLOW`` (one pT far beyond 2048 GeV) come ``N_EXTREME`` with one
+    pT set between 500 and 2048 GeV, inside the full scale and beyond the SM tail, so a score group's saturating cast
+    of mu is exercised too."""
     from adtrigger.refdata import refstream_dir
     from adtrigger.training.stream.io import read_events
 
@@ -44,7 +47,10 @@ def verification_events(n_events: int = 100_000, data_dir: Path | None = None, s
         parts.append(flat[rng.choice(len(flat), size=min(per_file, len(flat)), replace=False)])
     x = np.concatenate(parts)
     x = x[rng.permutation(len(x))[:n_events]].astype(np.float64)
-    k = min(N_OVERFLOW, len(x) // 10)
+    k, e = min(N_OVERFLOW, len(x) // 10), min(N_EXTREME, len(x) // 10)
+    if e:
+        rows = np.arange(len(x) - k - e, len(x) - k)
+        x[rows, 3 * rng.integers(0, 19, size=e)] = rng.uniform(500.0, 2048.0, size=e)
     if k:
         rows = np.arange(len(x) - k, len(x))
         x[rows, 3 * rng.integers(0, 19, size=k)] = rng.uniform(2100.0, 8000.0, size=k)
@@ -58,6 +64,14 @@ def reference(design: TriggerDesign, hw: np.ndarray) -> dict[str, np.ndarray]:
     x = hwunits.from_hardware(hw)
     model = vae.load_model(design.bundle)
     out = {"keras": vae.l1_score(model, x, "mu2", groups=design.score_groups)}
+    mu = vae.latent(model, x)[0].astype(np.float64)
+    over = vae.input_overflow(x)
+    out["saturated"] = np.zeros(len(x), bool)  # events inside the scale where a group's cast saturates a mu
+    for g in design.score_groups:
+        if g.clipped:
+            m = mu[:, g.start : g.stop]  # the cast saturates at m >= 2^i, and below -2^i when two-sided
+            beyond = (m >= 2.0**g.int_bits) | ((m < -(2.0**g.int_bits)) & (not g.one_sided))
+            out["saturated"] |= ~over & beyond.any(axis=1)
     if design.card is not None and "model.onnx" in design.card.get("files", {}):
         from adtrigger.bundle.scoring import Scorer
 
@@ -102,7 +116,8 @@ def verify(
 ) -> dict:
     """Every implementation against every reference; also Keras against ONNX (float scores, exactly)."""
     refs = reference(design, hw)
-    out: dict = {"n_events": len(hw), "references": sorted(refs), "results": {}}
+    saturated = refs.pop("saturated")
+    out: dict = {"n_events": len(hw), "references": sorted(refs), "results": {}, "n_saturated": int(saturated.sum())}
     if "onnx" in refs:
         out["keras_vs_onnx_score_mismatches"] = int(np.count_nonzero(refs["keras"] != refs["onnx"]))
     for name, fn in implementations.items():

@@ -49,7 +49,7 @@ SMALL_MODEL_CONFIG = {
     },
     "model": {
         "hidden": [16, 8], "latent": 4, "bw_regularisation": 1.0e-5, "rare_fraction": 0.05,
-        "kinematic_hidden": [4, 2], "kinematic_latent": 2, "kinematic_targets": ["MET", "H_T"],
+        "kinematic_hidden": [4, 2], "kinematic_latent": 2, "kinematic_targets": ["MET", "H_T"], "mu_bits": 10,
     },
     "train": {"epochs": 4, "batch_size": 512, "patience": 3, "threads": 2},
 }

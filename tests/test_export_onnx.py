@@ -160,6 +160,34 @@ def test_grouped_score_bit_exact_with_keras(grouped_bundle, events):
     assert (raw == np.floor(raw)).all() and raw.max() <= 2.0 ** t["width"] - 1  # on the grid, inside the type
 
 
+def test_cast_groups_bit_exact_with_keras(trained_bundle, events, tmp_path):
+    """Groups with their own grid for mu (floor onto 2^-f, saturate at 2^i) score in ONNX as latent_score does,
+    saturated events included, and the score type shrinks to what the casts can reach."""
+    bundle = tmp_path / trained_bundle.name
+    shutil.copytree(trained_bundle, bundle)
+    model = load_model(bundle)
+    mu, over = latent(model, events)[0].astype(np.float64), input_overflow(events)
+    n = mu.shape[1]
+    top = [max(0, int(np.ceil(np.log2(np.quantile(np.abs(m), 0.98) + 1e-9)))) for m in (mu[~over, :3], mu[~over, 3:])]
+    groups = [LatentGroup(0, 3, int_bits=top[0], frac_bits=3),
+              LatentGroup(3, n, scale_log2=-1, one_sided=True, int_bits=top[1], frac_bits=2)]  # fmt: skip
+    write_score_groups(bundle, groups_to_json(groups))
+    export(bundle)
+    onnx_scores = _onnx_scores(_session(bundle / MODEL_ONNX), events)
+    want = grouped_mu2(mu, groups)
+    want[over] = OVERFLOW_SCORE
+    np.testing.assert_array_equal(onnx_scores, want)
+    saturated = (np.abs(mu[~over, :3]) >= 2.0 ** top[0]).any(axis=1) | (mu[~over, 3:] >= 2.0 ** top[1]).any(axis=1)
+    assert 0 < saturated.sum() < (~over).sum() // 5  # the saturation is exercised, and only in the tail
+    names = {node.name for node in onnx.load(bundle / MODEL_ONNX).graph.node}
+    assert {"Floor_g0_floor", "Clip_g0_sat", "Floor_g1_floor", "Clip_g1_sat"} <= names  # one cast per group
+    t = load_bundle(bundle).card["fixed_point"]["score"]
+    raw = np.ldexp(onnx_scores[~over], t["fraction"])
+    assert (raw == np.floor(raw)).all() and raw.max() <= 2.0 ** t["width"] - 1
+    bound = max(3 * 4.0 ** top[0], (n - 3) * 4.0 ** top[1] / 2)  # the casts' largest sums
+    assert t["fraction"] == 6 and 2.0 ** (t["integer"] - 1) <= bound <= 2.0 ** t["integer"]
+
+
 def test_grouped_score_type(keras_model):
     """The score type of a grouped score: the finest grid 2^-(2 f_g - log2 scale_g) and the largest scaled bound over
     the groups (a one-sided group's bound from mu >= 0 only)."""

@@ -9,6 +9,7 @@ import pytest
 from adtrigger.bundle import SCHEMA_VERSION, BundleError, validate_card
 from adtrigger.bundle.latent_score import (
     LatentGroup,
+    cast_mu,
     check_groups,
     describe,
     group_scores,
@@ -81,6 +82,34 @@ def test_json_round_trip_and_errors():
     with pytest.raises(ValueError, match="encoder has 5"):
         groups_from_json(raw, 5)
     assert describe(TWO) == "max(sum_{0..2} mu^2, 0.25 sum_{3..3} relu(mu)^2)"
+
+
+def test_cast_floors_and_saturates_as_ap_fixed():
+    """q<i>.<f>: floor onto 2^-f, saturate at [-2^i, 2^i - 2^-f] (unsigned [0, 2^i - 2^-f] for a one-sided group),
+    which is ap_fixed<1 + i + f, 1 + i, AP_TRN, AP_SAT>; non-decreasing, so the score keeps its monotonic response."""
+    two, one = LatentGroup(0, 1, int_bits=3, frac_bits=2), LatentGroup(0, 1, one_sided=True, int_bits=3, frac_bits=2)
+    m = np.array([[-100.0], [-8.0], [-7.9], [-0.1], [0.0], [0.3], [1.26], [7.75], [7.99], [1e6]])
+    np.testing.assert_array_equal(cast_mu(m, two)[:, 0], [-8, -8, -8, -0.25, 0, 0.25, 1.25, 7.75, 7.75, 7.75])
+    np.testing.assert_array_equal(cast_mu(m, one)[:, 0], [0, 0, 0, 0, 0, 0.25, 1.25, 7.75, 7.75, 7.75])
+    assert two.width == 6 and one.width == 5 and not LatentGroup(0, 1).clipped and LatentGroup(0, 1).width is None
+    np.testing.assert_array_equal(grouped_mu2(m, [two]), cast_mu(m, two)[:, 0] ** 2)
+    ramp = np.linspace(-20, 20, 4001)[:, None]
+    assert (np.diff(cast_mu(ramp, one)[:, 0]) >= 0).all() and (np.diff(cast_mu(ramp, two)[:, 0]) >= 0).all()
+    fine = np.round(ramp * 4) / 4  # values already on the grid and inside the range pass unchanged
+    inside = np.abs(fine[:, 0]) < 7.75
+    np.testing.assert_array_equal(cast_mu(fine, two)[inside], fine[inside])
+    bad = [({"int_bits": 3}, "both"), ({"int_bits": -1, "frac_bits": 2}, ">= 0"),
+           ({"int_bits": 20, "frac_bits": 7}, "sum in"), ({"int_bits": 0, "frac_bits": 0}, "sum in")]  # fmt: skip
+    for kwargs, match in bad:
+        with pytest.raises(ValueError, match=match):
+            LatentGroup(0, 1, **kwargs)
+    raw = groups_to_json([one, LatentGroup(1, 2)])
+    assert raw[0]["int_bits"] == 3 and raw[0]["frac_bits"] == 2 and "int_bits" not in raw[1]
+    assert groups_from_json(raw, 2) == [one, LatentGroup(1, 2)]
+    assert describe([two, LatentGroup(1, 2, one_sided=True, int_bits=5, frac_bits=0)]) == (
+        "max(sum_{0..0} q3.2(mu)^2, sum_{1..1} q5.0(relu(mu))^2)"
+    )
+    assert describe([two]) != "sum mu^2"  # a cast single group is not the plain score
 
 
 def _card(groups) -> dict:

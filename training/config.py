@@ -63,6 +63,9 @@ class ModelConfig:
     # each ReLU quantizer keeps above the largest SM training value, in bits
     pt_step_gev: float | None = 0.5
     range_headroom_bits: int = 1
+    # bits of each latent mean on the score's own grid before squaring (0: none, mu squared at its full width):
+    # saturating 2**range_headroom_bits above the SM training maximum, the rest fraction (latent_score.cast_mu)
+    mu_bits: int = 0
 
 
 @dataclass
@@ -151,6 +154,8 @@ def _check(cfg: Config) -> None:
         raise ConfigError("model.pt_step_gev must be positive or null")
     if m.range_headroom_bits < 0:
         raise ConfigError("model.range_headroom_bits must be >= 0")
+    if not (m.mu_bits == 0 or 4 <= m.mu_bits <= 24) or (m.mu_bits and m.score != "mu2"):
+        raise ConfigError("model.mu_bits must be 0 (off) or in [4, 24], and needs model.score mu2")
     if m.latent < 1 or not m.hidden or min(m.hidden) < 1:
         raise ConfigError("model.latent and model.hidden must be positive")
     if m.beta < 0 or m.bw_regularisation < 0 or m.free_bits < 0:

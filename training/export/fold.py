@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from adtrigger.bundle.latent_score import LatentGroup, check_groups, describe, is_plain, single_group
+from adtrigger.bundle.latent_score import LatentGroup, cast_mu, check_groups, describe, is_plain, single_group
 
 EXACT_BITS = {"float32": 24, "float64": 53}
 
@@ -349,18 +349,19 @@ def _dense_layers(model) -> tuple[list, list]:
 
 def score_type(head: DenseStage, latent: int, groups: list[LatentGroup] | None = None) -> dict:
     """The unsigned fixed-point type holding every value of the grouped sum mu^2 exactly (mu from the head's first
-    columns): per group the bound of its squares (relu(mu) >= 0 for a one-sided group) and their grid 2^(2 g), both
+    columns): per group the bound of its squares (relu(mu) >= 0 for a one-sided group, the group's saturating cast
+    where it has one) and their grid 2^(2 g), both
     times the group's weight ``scale_mantissa * 2^scale_log2`` (the grid by its lowest set bit); the finest grid and
     the largest bound over the groups."""
     groups = single_group(latent) if groups is None else check_groups(groups, latent)
     bounds, grids = [], []
     for g in groups:
-        lo, hi = head.acc_lo[g.start : g.stop], head.acc_hi[g.start : g.stop]
-        if g.one_sided:
-            lo, hi = np.maximum(lo, 0.0), np.maximum(hi, 0.0)
+        lo, hi = cast_mu(head.acc_lo[g.start : g.stop], g), cast_mu(head.acc_hi[g.start : g.stop], g)
         bounds.append(float(np.maximum(lo**2, hi**2).sum()) * g.scale)
         weight_low = (g.scale_mantissa & -g.scale_mantissa).bit_length() - 1 + g.scale_log2
-        grids.append(2.0 * float(np.min(head.grid_exp[g.start : g.stop])) + weight_low)
+        # a cast holds every value (its saturation value too) on its grid 2^-frac_bits
+        grid = -float(g.frac_bits) if g.clipped else float(np.min(head.grid_exp[g.start : g.stop]))
+        grids.append(2.0 * grid + weight_low)
     return fixed_type(0.0, max(bounds), min(grids))
 
 

@@ -149,6 +149,14 @@ def _grouped_mu2(b: _Builder, z: str, folded: FoldedEncoder) -> str:
                               b.const(f"g{j}_stop", np.array([g.stop], np.int64)), axis], f"g{j}_mu")  # fmt: skip
         if g.one_sided:
             rows = b.op("Relu", [rows], f"g{j}_relu")
+        if g.clipped:  # latent_score.cast_mu: floor onto 2^-frac_bits, saturate; power-of-two scalings are exact
+            top = 2.0 ** (g.int_bits + g.frac_bits)
+            k = b.op("Floor", [b.op("Mul", [rows, b.const(f"g{j}_up", np.ldexp(1.0, g.frac_bits))], f"g{j}_up")],
+                     f"g{j}_floor")  # fmt: skip
+            lims = [b.const(f"g{j}_lo", np.float64(0.0 if g.one_sided else -top)),
+                    b.const(f"g{j}_hi", np.float64(top - 1.0))]  # fmt: skip
+            k = b.op("Clip", [k, *lims], f"g{j}_sat")
+            rows = b.op("Mul", [k, b.const(f"g{j}_down", np.ldexp(1.0, -g.frac_bits))], f"g{j}_cast")
         t = b.op("ReduceSumSquare", [rows, axis], f"g{j}_mu2", keepdims=0)
         if g.scale != 1.0:  # scale_mantissa * 2^scale_log2, exact in float64
             t = b.op("Mul", [t, b.const(f"g{j}_scale", np.float64(g.scale))], f"g{j}_scaled")
