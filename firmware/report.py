@@ -131,10 +131,10 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     keys = ["layer", "class", "result", "weight", "bias", "accum"]
     lines += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
     lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in layers]
-    edge = min(verify.N_OVERFLOW, verification["n_events"] // 10)
+    extreme, beyond = verify.edge_counts(verification["n_events"])
     lines += ["", f"## Verification ({verification['n_events']:,} events, refstream-v1 SM and signals, "
-              f"{min(verify.N_EXTREME, verification['n_events'] // 10)} with one object far above the SM tail, "
-              f"{edge} pushed beyond the full scale)", ""]  # fmt: skip
+              f"{extreme} with one object far above the SM tail, {beyond} pushed beyond the full scale)",
+              ""]  # fmt: skip
     lines += ["| firmware | reference | score mismatches | trigger mismatches | overflow mismatches | triggered |",
               "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for impl, per_ref in verification["results"].items():

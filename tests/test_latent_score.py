@@ -16,6 +16,7 @@ from adtrigger.bundle.latent_score import (
     grouped_mu2,
     groups_from_json,
     groups_to_json,
+    saturated,
     single_group,
 )
 
@@ -110,6 +111,10 @@ def test_cast_floors_and_saturates_as_ap_fixed():
         "max(sum_{0..0} q3.2(mu)^2, sum_{1..1} q5.0(relu(mu))^2)"
     )
     assert describe([two]) != "sum mu^2"  # a cast single group is not the plain score
+    # saturation is beyond the range only (>= 2^3, or < -2^3 two-sided), not flooring inside it
+    np.testing.assert_array_equal(saturated(m, [two]), [1, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(saturated(m, [one]), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    assert not saturated(m, [LatentGroup(0, 1)]).any()  # no cast, nothing saturates
 
 
 def _card(groups) -> dict:

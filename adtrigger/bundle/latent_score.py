@@ -129,6 +129,18 @@ def cast_mu(m: np.ndarray, group: LatentGroup) -> np.ndarray:
     return np.ldexp(k, -f)
 
 
+def saturated(mu: np.ndarray, groups: Sequence[LatentGroup]) -> np.ndarray:
+    """(N,) bool: some mu of a group with a cast lies beyond the cast's range (>= 2**int_bits, or < -2**int_bits in a
+    two-sided group), so :func:`cast_mu` saturates it; flooring alone is not saturation."""
+    mu = np.asarray(mu, dtype=np.float64)
+    out = np.zeros(len(mu), bool)
+    for g in groups:
+        if g.clipped:
+            m, top = mu[:, g.start : g.stop], 2.0**g.int_bits
+            out |= ((m >= top) | ((m < -top) & (not g.one_sided))).any(axis=1)
+    return out
+
+
 def group_scores(mu: np.ndarray, groups: Sequence[LatentGroup]) -> np.ndarray:
     """(N, n_groups) float64: each group's scaled sum of squares."""
     mu = np.asarray(mu, dtype=np.float64)
