@@ -44,6 +44,14 @@ def test_good_config_resolves_paths_relative_to_itself(data_dir):
         ("data:\n  sm: [W_lnu.h5]\nmodel:\n  score: mse\n", "model.score"),
         ("data:\n  sm: [W_lnu.h5]\nmodel:\n  input_scale: some\n", "model.input_scale"),
         ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kind: hlt_vae\n  score: mu2\n", "model.score of a hlt_vae"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kinematic_chains: [MET]\n  chain_shares: [0.5]\n",
+         "model.kinematic_chains needs a kinematic group"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kinematic_hidden: [4, 2]\n  kinematic_chains: [MET, S_T]\n"
+         "  chain_shares: [0.5]\n", "model.chain_shares needs one positive share per chain"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kinematic_hidden: [4, 2]\n  kinematic_chains: [MET]\n"
+         "  chain_shares: [0.6]\n", "leaving the topology group a share"),
+        ("data:\n  sm: [W_lnu.h5]\nmodel:\n  kinematic_hidden: [4, 2]\n  kinematic_chains: [MEET]\n"
+         "  chain_shares: [0.2]\n", "distinct names of"),
         ("data: [1, 2]\n", "data must be a mapping"),
         ("data: {sm: [W_lnu.h5\n", "cannot read config"),
     ],

@@ -14,8 +14,9 @@ import yaml
 
 # the kinematic sums the kinematic latent group can reconstruct (training/kinematic.py builds them from the inputs)
 KINEMATIC_TARGETS = (
-    "MET", "H_T", "sum e/gamma pT", "sum muon pT", "leading e/gamma pT", "leading muon pT", "leading jet pT",
+    "MET", "H_T", "sum e/gamma pT", "sum muon pT", "leading e/gamma pT", "leading muon pT", "leading jet pT", "S_T",
 )  # fmt: skip
+DEFAULT_KINEMATIC_TARGETS = KINEMATIC_TARGETS[:-1]  # a kinematic group's default: every sum but S_T (a chain's)
 
 
 class ConfigError(ValueError):
@@ -53,18 +54,24 @@ class ModelConfig:
     kinematic_latent: int = 2
     kinematic_share: float = 0.5
     # what the kinematic group reconstructs (names of KINEMATIC_TARGETS, training/kinematic.py)
-    kinematic_targets: list[str] = field(default_factory=lambda: list(KINEMATIC_TARGETS))
+    kinematic_targets: list[str] = field(default_factory=lambda: list(DEFAULT_KINEMATIC_TARGETS))
     # weight of the kinematic reconstruction: the 57-input reconstruction and HGQ2's EBOPs term would otherwise
     # prune the small kinematic path (measured: at weight 1 its mu stayed ~0, correlation 0.13 with MET)
     kinematic_weight: float = 16.0
     kinematic_groups: str = "joint"  # joint: one kinematic group; per_dim: one group (one OR'd seed) per dimension
+    # targets (names of KINEMATIC_TARGETS) that get a dedicated chain beside the kinematic group: one unit per hidden
+    # layer reading only that target's pT inputs, one latent dimension reconstructing the target itself, scored as
+    # its own group (a MET chain's score is a non-decreasing function of MET alone), taking chain_shares (one per
+    # chain) of the SM rate at split_fpr
+    kinematic_chains: list[str] = field(default_factory=list)
+    chain_shares: list[float] = field(default_factory=list)
     split_fpr: float = 1e-3
     # quantization limits that protect the physics: the input step of every pT in GeV (null: learned), and the room
     # each ReLU quantizer keeps above the largest SM training value, in bits
     pt_step_gev: float | None = 0.5
     range_headroom_bits: int = 1
     # bits of each latent mean on the score's own grid before squaring (0: none, mu squared at its full width):
-    # saturating 2**range_headroom_bits above the SM training maximum, the rest fraction (latent_score.cast_mu)
+    # saturating at the least power of two above the SM training maximum, the rest fraction (latent_score.cast_mu)
     mu_bits: int = 0
 
 
@@ -146,6 +153,17 @@ def _check(cfg: Config) -> None:
         raise ConfigError("model.kinematic_hidden needs one positive width per model.hidden layer (or [] for none)")
     if m.kinematic_hidden and (m.kinematic_latent < 1 or not 0 < m.kinematic_share < 1 or not 0 < m.split_fpr < 1):
         raise ConfigError("model.kinematic_latent must be >= 1, kinematic_share and split_fpr in (0, 1)")
+    if m.kinematic_chains:
+        unknown = sorted(set(m.kinematic_chains) - set(KINEMATIC_TARGETS))
+        if not m.kinematic_hidden or unknown or len(set(m.kinematic_chains)) != len(m.kinematic_chains):
+            raise ConfigError(
+                f"model.kinematic_chains needs a kinematic group and distinct names of {KINEMATIC_TARGETS}"
+            )
+        shares = m.chain_shares
+        if len(shares) != len(m.kinematic_chains) or min(shares) <= 0 or m.kinematic_share + sum(shares) >= 1:
+            raise ConfigError(
+                "model.chain_shares needs one positive share per chain, leaving the topology group a share of the rate"
+            )
     if m.kinematic_groups not in ("joint", "per_dim"):
         raise ConfigError(f"model.kinematic_groups must be 'joint' or 'per_dim', got {m.kinematic_groups!r}")
     if m.kinematic_hidden and m.score != "mu2":

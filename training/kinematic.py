@@ -5,7 +5,7 @@ Why a second group: with one latent space, the SM tail of sum mu^2 is made of un
 beats the VAE on such signals (h0->tautau, h+->taunu). The kinematic group is a small encoder path that sees only the
 linear pT inputs, through non-negative weights, and is trained to reconstruct the event's L1 kinematic sums:
 
-    MET, H_T (scalar sum of jet pT), sum e/gamma pT, sum muon pT, leading e/gamma, muon and jet pT
+    MET, H_T (scalar sum of jet pT), sum e/gamma pT, sum muon pT, leading e/gamma, muon and jet pT, S_T (all pT)
 
 each standardised by its SM mean and std (so MET carries full weight). With non-negative weights from pT inputs,
 ReLU units and saturating (monotonic) quantizers, every mu of the group is non-decreasing in every pT input; adding
@@ -46,6 +46,7 @@ def target_matrix(n_inputs: int = N_L1_INPUTS, targets: tuple[str, ...] = TARGET
         a[3 * np.arange(rows.start, rows.stop), k] = 1.0
     for k, name in enumerate(("egamma", "muon", "jet"), start=len(sums)):
         a[3 * N_OBJ[name].start, k] = 1.0
+    a[pt_rows(n_inputs), TARGETS.index("S_T")] = 1.0  # every object's pT, MET included (plain_triggers' S_T)
     return a[:, [TARGETS.index(name) for name in targets]]
 
 
@@ -63,14 +64,22 @@ def pt_rows(n_inputs: int) -> np.ndarray:
     return np.arange(n_inputs) % 3 == 0
 
 
-def layer_masks(n_in: int, topo_in: int, kin_out: int, topo_out: int, *, first: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(mask, nonneg) for a kernel (n_in, topo_out + kin_out) whose inputs are [topology | kinematic] units (or, for
-    the ``first`` layer, the preprocessed inputs): topology units read everything; kinematic units read only pT
-    inputs (first layer) or kinematic units (later layers), through non-negative weights."""
-    mask = np.ones((n_in, topo_out + kin_out))
+def layer_masks(
+    n_in: int, topo_in: int, kin_out: int, topo_out: int, *, first: bool, chains: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mask, nonneg) for a kernel (n_in, topo_out + kin_out + n_chains) whose inputs are [topology | kinematic |
+    chain] units (or, for the ``first`` layer, the preprocessed inputs): topology units read everything; kinematic
+    units read only pT inputs (first layer) or kinematic units (later layers); chain c reads only the inputs of its
+    target (``chains``: the (n_inputs, n_chains) :func:`target_matrix` of the chain targets; first layer) or its own
+    unit (later layers). Kinematic and chain weights are non-negative."""
+    n_chain = 0 if chains is None else chains.shape[1]
+    mask = np.ones((n_in, topo_out + kin_out + n_chain))
     nonneg = np.zeros_like(mask)
-    kin_rows = pt_rows(n_in) if first else np.arange(n_in) >= topo_in
-    mask[:, topo_out:] = kin_rows[:, None]
+    kin_rows = pt_rows(n_in) if first else (np.arange(n_in) >= topo_in) & (np.arange(n_in) < n_in - n_chain)
+    mask[:, topo_out : topo_out + kin_out] = kin_rows[:, None]
+    for c in range(n_chain):
+        rows = chains[:, c] != 0 if first else np.arange(n_in) == n_in - n_chain + c
+        mask[:, topo_out + kin_out + c] = rows
     nonneg[:, topo_out:] = 1.0
     return mask, nonneg
 

@@ -62,6 +62,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import dataclasses
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,7 @@ from keras import ops
 
 from adtrigger.bundle.latent_score import LatentGroup, grouped_mu2, single_group
 from adtrigger.training import kinematic
-from adtrigger.training.config import ModelConfig, TrainConfig
+from adtrigger.training.config import DEFAULT_KINEMATIC_TARGETS, ModelConfig, TrainConfig
 from adtrigger.training.preprocess import Preprocessing, fit_preprocessing
 
 SCORE_KINDS = ("mu2", "kl", "rz")
@@ -390,7 +391,9 @@ class VAEConfig:
     kinematic_latent: int = ModelConfig.kinematic_latent
     kinematic_share: float = ModelConfig.kinematic_share
     kinematic_groups: str = ModelConfig.kinematic_groups
-    kinematic_targets: tuple[str, ...] = kinematic.TARGETS
+    kinematic_targets: tuple[str, ...] = DEFAULT_KINEMATIC_TARGETS
+    kinematic_chains: tuple[str, ...] = ()
+    chain_shares: tuple[float, ...] = ()
     kinematic_weight: float = ModelConfig.kinematic_weight
     split_fpr: float = ModelConfig.split_fpr
     pt_step_gev: float | None = ModelConfig.pt_step_gev
@@ -425,7 +428,8 @@ class VAEConfig:
             rare_fraction=m.rare_fraction, rare_gain_bits=m.rare_gain_bits,
             kinematic_hidden=tuple(m.kinematic_hidden), kinematic_latent=m.kinematic_latent,
             kinematic_share=m.kinematic_share, kinematic_groups=m.kinematic_groups,
-            kinematic_targets=tuple(m.kinematic_targets), kinematic_weight=m.kinematic_weight, split_fpr=m.split_fpr,
+            kinematic_targets=tuple(m.kinematic_targets), kinematic_chains=tuple(m.kinematic_chains),
+            chain_shares=tuple(m.chain_shares), kinematic_weight=m.kinematic_weight, split_fpr=m.split_fpr,
             pt_step_gev=m.pt_step_gev, mu_bits=m.mu_bits,
             range_headroom_bits=m.range_headroom_bits, epochs=t.epochs, batch_size=t.batch_size,
             learning_rate=t.learning_rate, patience=t.patience, seed=cfg.seed,
@@ -433,23 +437,30 @@ class VAEConfig:
 
     @property
     def n_kinematic(self) -> int:
-        """Latent dimensions of the kinematic group (0 without one)."""
-        return self.kinematic_latent if self.kinematic_hidden else 0
+        """Latent dimensions of the kinematic group and its chains (0 without a group)."""
+        return self.kinematic_latent + len(self.kinematic_chains) if self.kinematic_hidden else 0
 
 
 def _encoder_layer(
     units: int, kin_units: int, n_in: int, topo_in: int, *, first: bool, name: str, iq: QuantizerConfig,
-    activation: str | None, bw_regularisation: float, quantized: bool,
+    activation: str | None, bw_regularisation: float, quantized: bool, chains: np.ndarray | None = None,
 ) -> keras.layers.Layer:  # fmt: skip
-    """One encoder layer of ``units`` topology and ``kin_units`` kinematic outputs (masked kernel, see
-    :mod:`training.kinematic`)."""
+    """One encoder layer of ``units`` topology, ``kin_units`` kinematic and one unit per column of ``chains`` (masked
+    kernel, see :mod:`training.kinematic`)."""
     constraint = None
+    n_chain = 0 if chains is None else chains.shape[1]
     if kin_units:
-        constraint = kinematic.KernelMask(*kinematic.layer_masks(n_in, topo_in, kin_units, units, first=first))
+        masks = kinematic.layer_masks(n_in, topo_in, kin_units, units, first=first, chains=chains)
+        constraint = kinematic.KernelMask(*masks)
     return _qdense(
-        units + kin_units, name=name, iq=iq, activation=activation, bw_regularisation=bw_regularisation,
+        units + kin_units + n_chain, name=name, iq=iq, activation=activation, bw_regularisation=bw_regularisation,
         constraint=constraint, quantized=quantized,
     )  # fmt: skip
+
+
+def _own(chains: np.ndarray | None) -> np.ndarray | None:
+    """A later layer's chain mask argument: chain c reads only unit c of the previous layer's chains."""
+    return None if chains is None else np.eye(chains.shape[1])
 
 
 def build_l1_vae(
@@ -469,10 +480,13 @@ def build_l1_vae(
     kinematic_targets: KinematicTargets | None = None,
     pt_step_gev: float | None = ModelConfig.pt_step_gev,
     quantized: bool = True,
+    kinematic_chains: tuple[str, ...] = (),
 ) -> keras.Model:
     """The compiled L1 VAE: raw (N, n_inputs) -> concat([reconstruction (preprocessed units), kinematic targets
     (standardised; only with a kinematic group), mu, log sigma^2]). mu and log sigma^2 hold the topology group's
-    ``latent`` dimensions, then the kinematic group's ``kinematic_latent``."""
+    ``latent`` dimensions, then the kinematic group's ``kinematic_latent``, then one per ``kinematic_chains``; the
+    kinematic targets hold the group's targets, then the chains' (a chain's latent dimension is its reconstruction).
+    ``kinematic_latent`` counts the group's dimensions only."""
     pre = preprocessing if preprocessing is not None else Preprocessing.identity(n_inputs)
     if pre.n_inputs != n_inputs:
         raise ValueError(f"preprocessing has {pre.n_inputs} inputs, the model {n_inputs}")
@@ -481,8 +495,13 @@ def build_l1_vae(
     kin_hidden = tuple(kinematic_hidden)
     if kin_hidden and (len(kin_hidden) != len(hidden) or kinematic_latent < 1 or kinematic_targets is None):
         raise ValueError("a kinematic group needs one width per hidden layer, kinematic_latent >= 1 and its targets")
+    if kinematic_chains and not kin_hidden:
+        raise ValueError("kinematic chains need a kinematic group")
     kin_hidden = kin_hidden or (0,) * len(hidden)
-    n_kin_latent = kinematic_latent if any(kin_hidden) else 0
+    chains = kinematic.target_matrix(n_inputs, tuple(kinematic_chains)) if kinematic_chains else None
+    n_chain = len(kinematic_chains)
+    n_group = kinematic_latent if any(kin_hidden) else 0
+    n_kin_latent = n_group + n_chain
     inp = keras.Input((n_inputs,), name="l1_inputs")
     h = L1Preprocess(pre.offset, pre.shift, name="preprocess")(inp)
     i_floor = input_integer_bits_floor(pre)
@@ -492,12 +511,12 @@ def build_l1_vae(
     layer_kw = {"bw_regularisation": bw_regularisation, "quantized": quantized}
     for i, (units, kin_units) in enumerate(zip(hidden, kin_hidden, strict=True)):
         layer = _encoder_layer(units, kin_units, n_in, topo_in, first=i == 0, name=f"enc_{i}", iq=iq,
-                               activation="relu", **layer_kw)  # fmt: skip
+                               activation="relu", chains=chains if i == 0 else _own(chains), **layer_kw)  # fmt: skip
         h = layer(h)
         iq = relu_quantizer_config()
-        n_in, topo_in = units + kin_units, units
-    mu = _encoder_layer(latent, n_kin_latent, n_in, topo_in, first=False, name="mu", iq=relu_quantizer_config(),
-                        activation=None, **layer_kw)(h)  # fmt: skip
+        n_in, topo_in = units + kin_units + n_chain, units
+    mu = _encoder_layer(latent, n_group, n_in, topo_in, first=False, name="mu", iq=relu_quantizer_config(),
+                        activation=None, chains=_own(chains), **layer_kw)(h)  # fmt: skip
     # the kinematic dimensions' log sigma^2 is a constant (its kernel columns masked to zero, only the bias learns):
     # an input-dependent sigma lets training pass the kinematic targets through the sampling noise's size, which
     # the score (mu alone) never sees (measured: train kinematic error 7 vs validation 20, mu uncorrelated)
@@ -523,9 +542,12 @@ def build_l1_vae(
         rec = keras.layers.Dense(n_inputs, name="reconstruction")(d)
     parts = [rec]
     if n_kin_latent:
-        k = LatentSlice(latent, latent + n_kin_latent, name="kinematic_latent")(z)
+        k = LatentSlice(latent, latent + n_group, name="kinematic_latent")(z)
         k = keras.layers.Dense(16, activation="relu", name="kin_dec_0")(k)
-        parts.append(keras.layers.Dense(kinematic_targets.matrix.shape[1], name="kinematic_reconstruction")(k))
+        n_targets = kinematic_targets.matrix.shape[1] - n_chain
+        parts.append(keras.layers.Dense(n_targets, name="kinematic_reconstruction")(k))
+        if n_chain:  # each chain's latent dimension reconstructs its target directly
+            parts.append(LatentSlice(latent + n_group, latent + n_kin_latent, name="chain_latent")(z))
     out = keras.layers.Concatenate(name="vae_outputs")([*parts, mu, logvar])
     model = keras.Model(inp, out, name="l1_vae" if quantized else "l1_vae_float_twin")
     for layer in model.layers:  # start inside the masks (constraints act after each step), kinematic weights > 0
@@ -704,12 +726,13 @@ def train_l1_vae(
     )
     kin = None
     if c.n_kinematic:
-        kin = KinematicTargets.fit(x_train, w_train, tuple(c.kinematic_targets), c.kinematic_weight)
+        targets = tuple(c.kinematic_targets) + tuple(c.kinematic_chains)
+        kin = KinematicTargets.fit(x_train, w_train, targets, c.kinematic_weight)
     model = build_l1_vae(
         x_train.shape[1], tuple(c.hidden), c.latent, c.beta, c.bw_regularisation, preprocessing=pre,
         free_bits=c.free_bits, quantized_decoder=c.quantized_decoder, learning_rate=c.learning_rate, seed=c.seed,
-        kinematic_hidden=c.kinematic_hidden, kinematic_latent=c.n_kinematic, kinematic_targets=kin,
-        pt_step_gev=c.pt_step_gev, quantized=c.quantized,
+        kinematic_hidden=c.kinematic_hidden, kinematic_latent=c.kinematic_latent, kinematic_targets=kin,
+        pt_step_gev=c.pt_step_gev, quantized=c.quantized, kinematic_chains=tuple(c.kinematic_chains),
     )  # fmt: skip
     warmup = _KLWarmup(model.loss, c.kl_warmup_epochs)
     stop = keras.callbacks.EarlyStopping(
@@ -727,8 +750,9 @@ def train_l1_vae(
 
 
 def kinematic_units(c: VAEConfig) -> list[int]:
-    """Kinematic units per hidden layer (zeros without a kinematic group)."""
-    return list(c.kinematic_hidden) if c.n_kinematic else [0] * len(c.hidden)
+    """Kinematic and chain units per hidden layer (zeros without a kinematic group)."""
+    n_chain = len(c.kinematic_chains)
+    return [k + n_chain for k in c.kinematic_hidden] if c.n_kinematic else [0] * len(c.hidden)
 
 
 def _hidden_layers(model: keras.Model) -> list[keras.layers.Layer]:
@@ -785,11 +809,13 @@ def _snap_scale(scale: float) -> tuple[int, int]:
 
 
 def select_score_groups(model: keras.Model, x: np.ndarray, w: np.ndarray | None, cfg: Any) -> list[LatentGroup]:
-    """The score's latent groups: one plain group without a kinematic group; else the topology group (sum mu^2) and
-    the kinematic group(s) (sum relu(mu)^2; with ``kinematic_groups`` "per_dim" one group per kinematic dimension).
+    """The score's latent groups: one plain group without a kinematic group; else the topology group (sum mu^2),
+    the kinematic group(s) (sum relu(mu)^2; with ``kinematic_groups`` "per_dim" one group per kinematic dimension)
+    and one group per kinematic chain (relu(mu)^2).
 
     The rate rule sees no signal: at FPR ``split_fpr`` on the SM events ``x`` (weights ``w``), the topology group
-    alone would take ``1 - kinematic_share`` of it and each kinematic group an equal part of ``kinematic_share``;
+    alone would take ``1 - kinematic_share - sum(chain_shares)`` of it, each kinematic group an equal part of
+    ``kinematic_share`` and each chain its ``chain_shares`` entry;
     each kinematic group's scale is the ratio of the two thresholds (on a 5-bit mantissa grid), so one threshold on
     the max is the OR of the per-group thresholds. Overlaps make the OR's rate a little lower; calibration then sets
     the threshold at the target rate. With ``mu_bits`` each group also gets its grid (:func:`mu_grid`)."""
@@ -801,19 +827,38 @@ def select_score_groups(model: keras.Model, x: np.ndarray, w: np.ndarray | None,
         groups = single_group(c.latent)
     else:
         w = np.ones(len(x)) if w is None else np.asarray(w, np.float64)
-        t_topo = threshold_at_fpr(np.sum(mu[:, : c.latent] ** 2, axis=1), w, (1.0 - c.kinematic_share) * c.split_fpr)
-        edges = [(c.latent, c.latent + c.n_kinematic)]
+        n_chain, kin_stop = len(c.kinematic_chains), c.latent + c.kinematic_latent
+        if len(c.chain_shares) != n_chain:
+            raise ValueError(f"{n_chain} kinematic chains need as many chain_shares, got {list(c.chain_shares)}")
+        t_topo = threshold_at_fpr(
+            np.sum(mu[:, : c.latent] ** 2, axis=1), w, (1.0 - c.kinematic_share - sum(c.chain_shares)) * c.split_fpr
+        )
+        edges = [(c.latent, kin_stop, c.kinematic_share)]
         if c.kinematic_groups == "per_dim":
-            edges = [(d, d + 1) for d in range(c.latent, c.latent + c.n_kinematic)]
+            edges = [(d, d + 1, c.kinematic_share / c.kinematic_latent) for d in range(c.latent, kin_stop)]
+        edges += [(kin_stop + k, kin_stop + k + 1, share) for k, share in enumerate(c.chain_shares)]
         groups = [LatentGroup(0, c.latent)]
-        for start, stop in edges:
+        for start, stop, share in edges:
             kin = np.sum(np.maximum(mu[:, start:stop], 0.0) ** 2, axis=1)
-            t_kin = threshold_at_fpr(kin, w, c.kinematic_share * c.split_fpr / len(edges))
+            if start >= kin_stop and kin.max() < 1.0:  # a standardised target reaches several sigma on SM
+                warnings.warn(
+                    f"kinematic chain {c.kinematic_chains[start - kin_stop]!r} has not learned its target (largest SM "
+                    f"mu {np.sqrt(kin.max()):.2f} < 1 standard deviation): a chain needs a few hundred optimizer "
+                    "steps; its score group will be coarse and its rate share unreliable",
+                    stacklevel=2,
+                )
+            t_kin = threshold_at_fpr(kin, w, share * c.split_fpr)
             m, e = _snap_scale(t_topo / max(t_kin, 1e-30))
             groups.append(LatentGroup(start, stop, e, True, m))
     if c.mu_bits:
-        groups = [mu_grid(g, mu, c.mu_bits, c.range_headroom_bits) for g in groups]
+        groups = [mu_grid(g, mu, c.mu_bits, MU_HEADROOM_BITS) for g in groups]
     return groups
+
+
+# mu's cast saturates at the least power of two at or above the root of the SM maximum: a saturated event's group
+# sum is then at least the highest SM training score of its group, which is all issue 12 asks ("saturation only
+# beyond the highest SM score"); one more bit of headroom cost ~500 LUTs of squares (docs/training.md)
+MU_HEADROOM_BITS = 0
 
 
 def mu_grid(group: LatentGroup, mu: np.ndarray, bits: int, headroom_bits: int) -> LatentGroup:
