@@ -30,6 +30,7 @@ import numpy as np
 from adtrigger.bundle import latent_score
 from adtrigger.training import pipeline, vae
 from adtrigger.training.config import from_dict
+from adtrigger.training.hard_objects import add_object
 from adtrigger.training.metrics import threshold_at_fpr
 from adtrigger.training.plain_triggers import scalar_sum_pt
 
@@ -74,9 +75,6 @@ def main(argv: list[str] | None = None) -> None:
     groups = vae.load_score_groups(a.bundle, vae.latent_size(model))
     test = data.sm["test"]
     if a.hard_objects:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-        from test_response import add_object
-
         s = vae.l1_score(model, test.flat, groups=groups)
         t3, t4 = (threshold_at_fpr(s, test.weight, f) for f in (1e-3, 1e-4))
         ev = test.flat[:2000]

@@ -18,13 +18,13 @@ import pytest
 
 from adtrigger.bundle.latent_score import group_scores
 from adtrigger.refdata import refstream_dir
+from adtrigger.training.hard_objects import add_object
 from adtrigger.training.stream.cocktail import mix
 from adtrigger.training.stream.io import read_events
 
 DATA = refstream_dir()
 pytestmark = pytest.mark.skipif(not (DATA / "W_lnu.h5").is_file(), reason="refstream-v1 not available")
 LADDER = np.array([0.0, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2048])
-ROWS = {"MET": (0, 1), "muon": (5, 9), "jet": (9, 19)}
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +45,6 @@ def model_and_events():
     model, _ = vae.train_l1_vae(x[tr], w[tr], x[va], w[va], cfg)
     groups = vae.select_score_groups(model, x[tr], w[tr], cfg)
     return model, groups, x[va], w[va]
-
-
-def add_object(x: np.ndarray, kind: str, pt: float, eta: float = 0.4, phi: float = 1.1) -> np.ndarray:
-    """Events with an object of ``pt`` added: MET raised by ``pt``, or a muon/jet inserted in pT order (the softest
-    of a full class falls out). Every slot's pT can only rise, as in a real event with one more hard object."""
-    ev = np.asarray(x, np.float32).reshape(len(x), 19, 3).copy()
-    lo, hi = ROWS[kind]
-    if kind == "MET":
-        ev[:, 0, 0] += pt
-        return ev.reshape(len(x), -1)
-    objs = np.concatenate([ev[:, lo:hi], np.tile(np.float32([pt, eta, phi]), (len(x), 1, 1))], axis=1)
-    order = np.argsort(-objs[:, :, 0], axis=1, kind="stable")[:, : hi - lo]
-    ev[:, lo:hi] = np.take_along_axis(objs, order[:, :, None], axis=1)
-    return ev.reshape(len(x), -1)
 
 
 @pytest.mark.parametrize("kind", ["MET", "muon", "jet"])
