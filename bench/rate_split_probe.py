@@ -28,17 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from adtrigger.bundle import latent_score
-from adtrigger.training import pipeline, vae
+from adtrigger.training import kinematic, pipeline, vae
 from adtrigger.training.config import from_dict
 from adtrigger.training.hard_objects import add_object
 from adtrigger.training.metrics import threshold_at_fpr
-from adtrigger.training.plain_triggers import scalar_sum_pt
+
+PLAIN = {"MET": "MET", "S_T": "S_T", "H_T": "H_T", "sum_e": "sum e/gamma pT", "sum_mu": "sum muon pT"}
 
 
 def plain_columns(x: np.ndarray) -> dict[str, np.ndarray]:
-    pt = np.asarray(x, np.float64)[:, 0::3]
-    return {"MET": pt[:, 0], "S_T": scalar_sum_pt(x), "H_T": pt[:, 9:19].sum(1), "sum_e": pt[:, 1:5].sum(1),
-            "sum_mu": pt[:, 5:9].sum(1)}  # fmt: skip
+    """The exact sums, as the kinematic targets define them (training/kinematic.py)."""
+    sums = np.asarray(x, np.float64) @ kinematic.target_matrix(x.shape[1], tuple(PLAIN.values()))
+    return {name: sums[:, k] for k, name in enumerate(PLAIN)}
 
 
 def columns(model, groups, x: np.ndarray) -> dict[str, np.ndarray]:

@@ -16,7 +16,8 @@ import yaml
 KINEMATIC_TARGETS = (
     "MET", "H_T", "sum e/gamma pT", "sum muon pT", "leading e/gamma pT", "leading muon pT", "leading jet pT", "S_T",
 )  # fmt: skip
-DEFAULT_KINEMATIC_TARGETS = KINEMATIC_TARGETS[:-1]  # a kinematic group's default: every sum but S_T (a chain's)
+# a kinematic group's default: every sum but S_T (which suits a chain)
+DEFAULT_KINEMATIC_TARGETS = tuple(t for t in KINEMATIC_TARGETS if t != "S_T")
 
 
 class ConfigError(ValueError):

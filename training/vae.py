@@ -863,11 +863,11 @@ MU_HEADROOM_BITS = 0
 
 def mu_grid(group: LatentGroup, mu: np.ndarray, bits: int, headroom_bits: int) -> LatentGroup:
     """``group`` with its own fixed-point grid for mu (``bits`` bits besides the sign): saturating at 2**int_bits,
-    the least power of two at least ``2**headroom_bits`` times the root of the group's largest SM sum of squares,
-    so no SM event saturates and a single saturated dimension outscores every SM event of the group; the remaining
-    bits are fraction (at least 0). Measured on the issue-12 bundle (docs/firmware.md): its SM mu reach ~2^11 (the
-    rare-slot gains) on grids of 2^-5 to 2^-8; 13 bits leave the topology group a step of 1 against a threshold
-    of sqrt(17,000) ~ 130 at FPR 1e-3, the TPRs move by < 1 %, and the squares shrink from 46 to 26 bits."""
+    the least power of two whose largest step below it is at least ``2**headroom_bits`` times the root of the
+    group's largest SM sum of squares, so no SM training event saturates and a single saturated dimension puts the
+    group at or above every SM training event of it; the remaining bits are fraction (at least 0, so a group whose
+    integer bits exceed ``bits`` gets a step of 1). Measured (docs/training.md): the SM mu reach ~2^11 (the rare-slot
+    gains) against a topology threshold near 2^7 at FPR 1e-3; 10 to 13 bits give the same TPRs."""
     m = mu[:, group.start : group.stop]
     if group.one_sided:
         m = np.maximum(m, 0.0)
