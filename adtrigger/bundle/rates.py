@@ -44,18 +44,21 @@ def parse_rate(text: str | float) -> float:
 
 @dataclass(frozen=True)
 class Target:
-    """What the threshold must achieve: ``kind`` rate_hz | events_per_day (``value`` at ``input_rate_hz``) | fpr."""
+    """What the threshold must achieve: ``kind`` rate_hz | events_per_day (``value`` at ``input_rate_hz``) | fpr, or
+    pure_rate_hz: ``value`` Hz of input events that ``menu`` (a reference L1 menu's name) rejects and the AD takes;
+    its ``fpr`` is then that pure fraction of all input events."""
 
     kind: str
     value: float
     input_rate_hz: float | None = None
+    menu: str | None = None
 
     @property
     def fpr(self) -> float:
         """The SM false-positive rate (accepted fraction) the target means."""
         if self.kind == "fpr":
             return self.value
-        per_second = self.value if self.kind == "rate_hz" else self.value / SECONDS_PER_DAY
+        per_second = self.value if self.kind in ("rate_hz", "pure_rate_hz") else self.value / SECONDS_PER_DAY
         return per_second / self.input_rate_hz
 
     def rate_hz(self, fpr: float) -> float | None:
@@ -73,11 +76,16 @@ def make_target(
     events_per_day: float | None = None,
     fpr: float | None = None,
     input_rate_hz: float | None = None,
+    pure_rate_hz: float | None = None,
+    menu: str | None = None,
 ) -> Target:
-    """Check and build a target from exactly one of rate, events per day (both need an input rate) or FPR."""
-    given = {k: v for k, v in (("rate", rate_hz), ("events per day", events_per_day), ("FPR", fpr)) if v is not None}
+    """Check and build a target from exactly one of rate, events per day (both need an input rate), FPR, or a pure
+    rate against ``menu`` (with an input rate)."""
+    given = {k: v for k, v in (("rate", rate_hz), ("events per day", events_per_day), ("FPR", fpr),
+                               ("pure rate", pure_rate_hz)) if v is not None}  # fmt: skip
     if len(given) != 1:
-        raise BundleError("give exactly one target: a rate (with an input rate), events per day (with one) or an FPR")
+        raise BundleError("give exactly one target: a rate (with an input rate), events per day (with one), an FPR, "
+                          "or a pure rate against a menu (with an input rate)")  # fmt: skip
     (what, value), = given.items()
     if not (math.isfinite(value) and value > 0):
         raise BundleError(f"the target {what} must be a positive number, got {value}")
@@ -87,9 +95,13 @@ def make_target(
         return Target("fpr", float(fpr), None if input_rate_hz is None else float(input_rate_hz))
     if input_rate_hz is None or not (math.isfinite(input_rate_hz) and input_rate_hz > 0):
         raise BundleError(f"a target {what} needs a positive input rate (--input-rate 100kHz), not {input_rate_hz}")
-    t = Target("rate_hz" if rate_hz is not None else "events_per_day", float(value), float(input_rate_hz))
+    if pure_rate_hz is not None and not menu:
+        raise BundleError("a pure-rate target needs the reference menu it is pure against (--menu MENU)")
+    kind = "rate_hz" if rate_hz is not None else "pure_rate_hz" if pure_rate_hz is not None else "events_per_day"
+    t = Target(kind, float(value), float(input_rate_hz), menu if kind == "pure_rate_hz" else None)
     if t.fpr >= 1:
-        limit = f"{input_rate_hz:g} Hz" if rate_hz is not None else f"{input_rate_hz * SECONDS_PER_DAY:g} events/day"
+        per_day = f"{input_rate_hz * SECONDS_PER_DAY:g} events/day"
+        limit = per_day if events_per_day is not None else f"{input_rate_hz:g} Hz"
         raise BundleError(f"the target {what} {value:g} is not below the input rate ({limit}): nothing to reject")
     return t
 
@@ -103,7 +115,8 @@ def target_from_dict(d: Mapping) -> Target:
         rate = None if d.get("input_rate_hz") is None else float(d["input_rate_hz"])
     except (KeyError, TypeError, ValueError):
         raise BundleError(f"a target needs a numeric value (and input_rate_hz), got {dict(d)}") from None
-    return make_target(**{d["kind"]: value}, input_rate_hz=rate)  # the kinds are make_target's keywords
+    menu = d.get("menu") if d["kind"] == "pure_rate_hz" else None
+    return make_target(**{d["kind"]: value}, input_rate_hz=rate, menu=menu)  # the kinds are make_target's keywords
 
 
 # --- Clopper-Pearson with non-integer counts -----------------------------------------------------------------------
@@ -338,6 +351,11 @@ class Retarget:
 def retarget(distribution: Mapping, target: Target, score_type: Mapping | None = None) -> Retarget:
     """The lowest stored threshold whose SM fraction does not exceed the target's FPR, and its achieved rate (on
     the held-out half when the distribution has one). With ``score_type`` the threshold is put on the L1 grid."""
+    if target.kind == "pure_rate_hz":
+        raise BundleError(
+            "a pure-rate target needs the reference menu's decisions on SM events, which the stored distribution "
+            "does not keep: run adtrigger calibrate --menu MENU --pure-rate RATE"
+        )
     fpr = target.fpr
     check_resolved(float(distribution["n_effective"]), fpr, "stored SM distribution")
     thresholds = np.asarray(distribution["thresholds"], dtype=np.float64)

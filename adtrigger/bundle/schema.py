@@ -6,6 +6,7 @@ standard library alone.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 KINDS = ("l1_vae", "hlt_vae")
-TARGET_KINDS = ("rate_hz", "events_per_day", "fpr")
+TARGET_KINDS = ("rate_hz", "events_per_day", "fpr", "pure_rate_hz")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -147,6 +148,33 @@ def _check_threshold(name: str, th: Mapping, fixed_point: Mapping | None, files:
             raise BundleError(f"card field '{where}.report.{kind}' names {file!r}, which is not in 'files'")
 
 
+def _check_ladder(ladder: Any, thresholds: Mapping, fixed_point: Mapping | None, files: Mapping) -> None:
+    """``ladder``: {"seeds": [threshold names, loosest first], "menu": {"name", "file", "sha256"}} (bundle.ladder)."""
+    from adtrigger.bundle.ladder import MAX_SEEDS
+
+    if not isinstance(ladder, Mapping):
+        raise BundleError("card field 'ladder' must be an object with seeds and menu, or null")
+    names = _need(ladder, "seeds", list, "ladder")
+    if not names or len(names) > MAX_SEEDS or not all(isinstance(n, str) for n in names):
+        raise BundleError(f"card field 'ladder.seeds' must list 1 to {MAX_SEEDS} threshold names, got {names!r:.80}")
+    if len(set(names)) != len(names):
+        raise BundleError(f"card field 'ladder.seeds' names a threshold twice: {names}")
+    for n in names:
+        if n not in thresholds:
+            raise BundleError(f"card field 'ladder.seeds' names {n!r}, which is not in 'thresholds'")
+        if fixed_point is not None and thresholds[n].get("fixed") is None:
+            raise BundleError(f"card field 'thresholds.{n}.fixed' is null: a fixed-point ladder seed needs one")
+    scores = [thresholds[n]["score"] for n in names]
+    if any(b < a for a, b in itertools.pairwise(scores)):
+        raise BundleError(f"card field 'ladder.seeds' must run loosest first (scores non-decreasing), got {scores}")
+    menu = _need(ladder, "menu", dict, "ladder", nullable=True)
+    if menu is not None:
+        _need(menu, "name", str, "ladder.menu")
+        file = _need(menu, "file", str, "ladder.menu")
+        if file not in files:
+            raise BundleError(f"card field 'ladder.menu.file' names {file!r}, which is not in 'files'")
+
+
 def validate_card(card: Any) -> dict:
     """Check a card against schema version 1; returns it, or raises ``BundleError`` naming the first bad field."""
     if not isinstance(card, Mapping):
@@ -172,6 +200,8 @@ def validate_card(card: Any) -> dict:
     thresholds = _need(card, "thresholds", dict, "")
     for name, th in thresholds.items():
         _check_threshold(name, th, fixed_point, files)
+    if card.get("ladder") is not None:
+        _check_ladder(card["ladder"], thresholds, fixed_point, files)
     active = _need(card, "active_threshold", str, "", nullable=True)
     if active is not None and active not in thresholds:
         raise BundleError(f"card field 'active_threshold' names {active!r}, which is not in 'thresholds'")
