@@ -98,3 +98,27 @@ def calibrated_bundle(exported_bundle, tmp_path_factory) -> Path:
     target = make_target(rate_hz=1000.0, input_rate_hz=1e5)
     calibrate(out, sm, [REFSTREAM / "A_4l_m50.h5"], target, max_events=20_000, workers=0)
     return out
+
+
+LADDER_FIXTURE_FPRS = {"VLoose": 0.03, "Tight": 0.003}  # beside calibrated_bundle's "default" (FPR 1e-2)
+
+
+@pytest.fixture(scope="session")
+def laddered_bundle(calibrated_bundle, tmp_path_factory) -> Path:
+    """A copy of ``calibrated_bundle`` with a three-seed ladder (adtrigger.bundle.ladder): "VLoose" (FPR 3e-2),
+    "default" (the active threshold, FPR 1e-2) and "Tight" (FPR 3e-3), calibrated on the same SM events, no menu.
+    For the firmware's and the service's per-seed bits. Shared read-only: copy it before changing it."""
+    import shutil
+
+    from adtrigger.bundle import update_card
+    from adtrigger.bundle.rates import make_target
+    from adtrigger.training.calibration import calibrate
+
+    out = tmp_path_factory.mktemp("laddered") / calibrated_bundle.name
+    shutil.copytree(calibrated_bundle, out)
+    sm = [REFSTREAM / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
+    for name, fpr in LADDER_FIXTURE_FPRS.items():
+        calibrate(out, sm, [REFSTREAM / "A_4l_m50.h5"], make_target(fpr=fpr), name=name, activate=False,
+                  max_events=20_000, workers=0)  # fmt: skip
+    update_card(out, {"ladder": {"seeds": ["VLoose", "default", "Tight"], "menu": None}})
+    return out
