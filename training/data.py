@@ -13,7 +13,7 @@ import numpy as np
 
 from adtrigger.training.stream.cocktail import mix
 from adtrigger.training.stream.io import read_events
-from adtrigger.training.stream.sample import EventSample
+from adtrigger.training.stream.sample import EventSample, concatenate
 
 SPLITS = ("train", "val", "test")
 
@@ -47,12 +47,21 @@ def split_masks(sample: EventSample, fractions: tuple[float, float, float], seed
 
 
 def load_sm(paths: list[Path], max_events: int | None = None) -> EventSample:
-    """The SM stream: one file that is already a cocktail, or single-process files mixed to seed-004's fractions.
+    """The SM stream: one file that is already a cocktail, single-process files mixed to seed-004's fractions, or
+    zero-bias crossings (files whose manifest records a crossing rate ``input_rate_hz``: unweighted, joined as
+    they are, so a model trains on what the LHC delivers).
 
     Cocktail weights are normalised to a mean of 1 over the whole stream.
     """
     parts = [read_events(p, max_events=max_events) for p in paths]
-    if len(parts) == 1 and (len(parts[0].process_names) > 1 or parts[0].manifest.get("kind") == "cocktail"):
+    zero_bias = [p.manifest.get("input_rate_hz") is not None for p in parts]
+    if any(zero_bias):
+        if not all(zero_bias):
+            raise ValueError("SM files mix zero-bias crossings with preselected streams: train on one kind")
+        joined = {"kind": "zero_bias", "input_rate_hz": parts[0].manifest["input_rate_hz"],
+                  "parts": [p.manifest for p in parts]}  # fmt: skip
+        sm = parts[0] if len(parts) == 1 else concatenate(parts, manifest=joined)
+    elif len(parts) == 1 and (len(parts[0].process_names) > 1 or parts[0].manifest.get("kind") == "cocktail"):
         sm = parts[0]
     else:
         sm = mix(parts)

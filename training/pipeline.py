@@ -226,11 +226,17 @@ def evaluate(model_dir: str | Path, *, baselines: bool = True) -> Path:
     step("metrics, with bootstrap bands on the TPRs at FPR <= 1e-4")
     metrics = report.evaluate_scores(sm_scores, test.weight, sig_scores, primary=primary, seed=cfg.seed)
     metrics["model"] = record["name"]
+    from adtrigger.training.ladder_eval import ladder_metrics, ladder_table
+
+    ladder = ladder_metrics(model_dir, test, sm_scores[primary],
+                            {name: (ev, sig_scores[name][primary]) for name, (_, ev) in halves.items()})  # fmt: skip
+    if ladder is not None:
+        metrics["ladder"] = ladder
     step("writing metrics.json, roc.png and table.md")
     out = model_dir / "evaluation"
     out.mkdir(exist_ok=True)
     report.write_metrics(metrics, out / "metrics.json")
     report.plot_rocs(sm_scores, test.weight, sig_scores, out / "roc.png")
-    (out / "table.md").write_text(report.evaluation_markdown(metrics))
+    (out / "table.md").write_text(report.evaluation_markdown(metrics) + ("\n" + ladder_table(ladder) if ladder else ""))
     merge_evaluation(model_dir, cfg, record, metrics)
     return out

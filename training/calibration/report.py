@@ -32,7 +32,8 @@ def _curves(distribution: dict) -> list[dict]:
 
 
 def _target_text(target: dict) -> str:
-    unit = {"rate_hz": "{:g} Hz", "events_per_day": "{:g} events/day", "fpr": "FPR {:g}"}[target["kind"]]
+    unit = {"rate_hz": "{:g} Hz", "events_per_day": "{:g} events/day", "fpr": "FPR {:g}",
+            "pure_rate_hz": "{:g} Hz pure"}[target["kind"]]  # fmt: skip
     return unit.format(target["value"])
 
 
@@ -100,7 +101,8 @@ def rate_figure(distribution: dict, entry: dict, effs: dict[str, dict]):
     import matplotlib.pyplot as plt
 
     scale = entry["target"].get("input_rate_hz") or 1.0
-    unit = "SM rate [Hz]" if entry["target"].get("input_rate_hz") else "SM false-positive rate"
+    pure = "pure " if entry["target"]["kind"] == "pure_rate_hz" else ""
+    unit = f"SM {pure}rate [Hz]" if entry["target"].get("input_rate_hz") else f"SM {pure}false-positive rate"
     curves = _curves(distribution)
     fig, (ax, zx, bx) = plt.subplots(1, 3, figsize=(15, 4.4), gridspec_kw={"width_ratios": [1.4, 1.2, 0.9]})
     for axis, limits in ((ax, _overview), (zx, _closeup)):
@@ -131,6 +133,83 @@ def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path
     return path
 
 
+def plot_view(distribution: dict, scored: Scored, entry: dict) -> tuple[dict, dict]:
+    """(distribution, entry) for :func:`plot_rate`: as they are, or for a pure-rate target the *pure* rate against
+    the threshold (events the menu accepts left out of the numerator) with the pure achieved rate, so the plot
+    reads the quantity the target fixes."""
+    if entry["target"]["kind"] != "pure_rate_hz":
+        return distribution, entry
+    from adtrigger.bundle.rates import sm_distribution
+    from adtrigger.training.calibration.tune import pure_scores
+
+    (sa, wa), (sb, wb) = scored.sm_a, scored.sm_b
+    floor = min(float(sa.min(initial=0.0)), float(sb.min(initial=0.0))) - 1.0  # below every score: never accepted
+    pa = np.maximum(pure_scores(sa, scored.menu_a), floor)
+    pb = np.maximum(pure_scores(sb, scored.menu_b), floor)
+    pure = sm_distribution(pa, wa, distribution["score_kind"] + ", pure", heldout=(pb, wb))
+    a = entry["achieved"]
+    view = {k: a[f"pure_{k}"] for k in ("fpr", "fpr_lo", "fpr_hi")} | {"cl": a["cl"]}
+    return pure, {**entry, "achieved": view}
+
+
+def _signal_rows(effs: dict[str, dict]) -> list[str]:
+    """The signal table: AD alone, and with a reference menu the menu, menu-OR-AD and the gain."""
+    menu = any("menu" in e for e in effs.values())
+    head = "| signal | AD efficiency | 68% CL | events |" + (" menu | menu OR AD | gain |" if menu else "")
+    rows = [head, "| --- " * (head.count("|") - 1) + "|"]
+    for n, e in effs.items():
+        row = f"| {n} | {e['efficiency']:.4g} | [{e['lo']:.4g}, {e['hi']:.4g}] | {e['events']} |"
+        if "menu" in e:
+            keys = ("menu", "menu_or_ad", "gain")
+            row += "".join(f" {e[k]:.4g} [{e[k + '_lo']:.3g}, {e[k + '_hi']:.3g}] |" for k in keys)
+        rows.append(row)
+    return rows
+
+
+def ladder_markdown(bundle: str, menu, entries: dict[str, dict], effs: dict[str, dict[str, dict]]) -> str:
+    """``calibration/ladder.md``: every seed's threshold, pure and total rate with intervals, and per signal the
+    menu's efficiency, menu-OR-AD and the gain (the AD's events that no menu seed takes)."""
+    first = next(iter(entries.values()))
+    rate = first["target"].get("input_rate_hz")
+    lines = [
+        f"# {bundle}: threshold ladder against the menu `{menu.name}` (sha256 {menu.sha256[:12]})",
+        f"- input: {rate:.5g} Hz (zero-bias crossings: the colliding-bunch rate)" if rate else "- input: FPR",
+        f"- the menu alone accepts {first['achieved'].get('menu_fpr', float('nan')) * (rate or 1):.4g}"
+        f"{' Hz' if rate else ''} of the held-out SM half",
+        "",
+        "| seed | threshold | L1 raw | pure rate target | pure rate (68% CL) | total rate (68% CL) | warning |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, e in entries.items():
+        a = e["achieved"]
+        unit = " Hz" if "rate_hz" in a else ""
+        pre = "rate_hz" if "rate_hz" in a else "fpr"
+        pure = f"{a['pure_' + pre]:.4g} [{a['pure_' + pre + '_lo']:.4g}, {a['pure_' + pre + '_hi']:.4g}]"
+        total = f"{a[pre]:.4g} [{a[pre + '_lo']:.4g}, {a[pre + '_hi']:.4g}]"
+        raw = e["fixed"]["raw"] if e.get("fixed") else "-"
+        lines.append(f"| {name} | {e['score']:.6g} | {raw} | {e['target']['value']:g}{unit} | {pure}{unit} | "
+                     f"{total}{unit} | {'yes' if e.get('warning') else ''} |")  # fmt: skip
+    signals = list(next(iter(effs.values())))
+    for sig in signals:
+        lines += ["", f"## {sig}", "", "| seed | AD | menu | menu OR AD | gain (AD only) | relative gain |",
+                  "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        for name in entries:
+            e = effs[name][sig]
+            rel = e["gain"] / e["menu"] if e.get("menu") else float("nan")
+            lines.append(f"| {name} | {e['efficiency']:.4g} | {e['menu']:.4g} | {e['menu_or_ad']:.4g} | "
+                         f"{e['gain']:.4g} [{e['gain_lo']:.3g}, {e['gain_hi']:.3g}] | {rel:+.1%} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _pure_line(a: dict, t: dict) -> str:
+    """The pure rate's line: events the AD accepts and no seed of the reference menu does."""
+    rate = ""
+    if "pure_rate_hz" in a:
+        rate = f" = {a['pure_rate_hz']:.4g} Hz [{a['pure_rate_hz_lo']:.4g}, {a['pure_rate_hz_hi']:.4g}]"
+    return (f"- pure (not taken by the menu `{t.get('menu')}`, which alone takes FPR {a['menu_fpr']:.4g}): "
+            f"FPR {a['pure_fpr']:.4g} [{a['pure_fpr_lo']:.4g}, {a['pure_fpr_hi']:.4g}]{rate}")  # fmt: skip
+
+
 def markdown(bundle: str, name: str, entry: dict, effs: dict[str, dict], scored: Scored) -> str:
     """The calibration in a few lines and a table; the plot is the ``rate.png`` beside it."""
     t, a = entry["target"], entry["achieved"]
@@ -148,12 +227,11 @@ def markdown(bundle: str, name: str, entry: dict, effs: dict[str, dict], scored:
         f"- achieved on the held-out SM half: FPR {a['fpr']:.4g} [{a['fpr_lo']:.4g}, {a['fpr_hi']:.4g}] "
         f"({a['cl']:.4g} CL){rate}; {a['n_events']} events, {a['n_effective']:.1f} effective, "
         f"{a['n_effective_above']:.1f} effective above threshold",
+        *([_pure_line(a, t)] if "pure_fpr" in a else []),
         f"- threshold set on the other half: {len(scored.sm_a[0])} events; "
         f"{scored.left_out} SM training/validation events left out",
         "",
-        "| signal | efficiency | 68% CL | events |",
-        "| --- | --- | --- | --- |",
-        *(f"| {n} | {e['efficiency']:.4g} | [{e['lo']:.4g}, {e['hi']:.4g}] | {e['events']} |" for n, e in effs.items()),
+        *_signal_rows(effs),
         "",
         "![rate vs threshold](rate.png)",
     ]

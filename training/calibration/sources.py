@@ -49,10 +49,11 @@ class Plan:
     sm: list[Shard]
     signals: list[Shard]
     sm_files: dict[str, dict] = field(default_factory=dict)  # path -> events, process, weighting, training overlap
+    input_rate_hz: float | None = None  # zero-bias SM: the crossing rate the files' manifests record
 
 
-def _file_info(path: Path, max_events: int | None) -> tuple[int, tuple[str, ...], np.ndarray | None, str | None]:
-    """(events, process names, per-event generator weights or None, manifest kind) without reading the inputs."""
+def _file_info(path: Path, max_events: int | None) -> tuple[int, tuple[str, ...], np.ndarray | None, dict]:
+    """(events, process names, per-event generator weights or None, manifest) without reading the inputs."""
     if event_format(path) == "h5":
         try:
             with h5py.File(path, "r") as f:
@@ -62,9 +63,21 @@ def _file_info(path: Path, max_events: int | None) -> tuple[int, tuple[str, ...]
         except (OSError, KeyError) as err:
             raise StreamFormatError(f"{path}: unreadable as HDF5 events: {err}") from None
         s = read_events(path, max_events=0)
-        return n, s.process_names, g, s.manifest.get("kind")
+        return n, s.process_names, g, s.manifest
     s = read_events(path, max_events=max_events)
-    return len(s), s.process_names, s.weight, s.manifest.get("kind")
+    return len(s), s.process_names, s.weight, s.manifest
+
+
+def zero_bias_rate(manifest: dict) -> float | None:
+    """The crossing rate (Hz) a zero-bias stream's manifest records (``input_rate_hz``); None for other streams."""
+    rate = manifest.get("input_rate_hz")
+    return None if rate is None else float(rate)
+
+
+def stream_input_rate(paths: list[Path]) -> float | None:
+    """The crossing rate the SM files' manifests record when they are zero-bias streams (all the same), else None."""
+    rates = {zero_bias_rate(read_events(p, max_events=0).manifest) for p in paths}
+    return rates.pop() if len(rates) == 1 else None
 
 
 def _shards(path: Path, n: int, shard_events: int, **kw) -> list[Shard]:
@@ -104,7 +117,15 @@ def plan(
     sm: list[Shard] = []
     files: dict[str, dict] = {}
     cocktail = len(infos) == 1 and next(iter(infos.values()))
-    if cocktail and (len(cocktail[1]) > 1 or cocktail[3] == "cocktail"):
+    rates = {zero_bias_rate(info[3]) for info in infos.values()}
+    input_rate_hz = None
+    if rates != {None}:  # zero-bias crossings: unweighted, every file at the same crossing rate, no cocktail mixing
+        if len(rates) != 1:
+            raise BundleError(f"SM files mix zero-bias streams of different rates or preselected streams: {rates}")
+        input_rate_hz = rates.pop()
+        scales = {Path(p): (1.0,) * len(infos[Path(p)][1]) for p in sm_paths}
+        weighting = f"zero-bias crossings at {input_rate_hz:.4g} Hz (unit weights)"
+    elif cocktail and (len(cocktail[1]) > 1 or cocktail[3].get("kind") == "cocktail"):
         scales = {Path(sm_paths[0]): (1.0,) * len(cocktail[1])}
         weighting = "stored cocktail weights"
     else:
@@ -131,7 +152,7 @@ def plan(
     for p in signal_paths:
         n, names, _, _ = _file_info(Path(p), max_events)
         signals += _shards(Path(p), n, shard_events, role="+".join(names), process_names=names, seed=train_seed)
-    return Plan(sm=sm, signals=signals, sm_files=files)
+    return Plan(sm=sm, signals=signals, sm_files=files, input_rate_hz=input_rate_hz)
 
 
 def read_shard(shard: Shard, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
