@@ -178,6 +178,10 @@ def calibrate_ladder(
     """Calibrate a ladder of seeds (names with pure-rate targets, loosest first) in one pass over the data and
     write them with the card's ``ladder`` (adtrigger.bundle.ladder) and a copy of the menu; returns the entries."""
     names = [n for n, _ in seeds]
+    values = [t.value for _, t in seeds]
+    if any(b > a for a, b in itertools.pairwise(values)) or any(t.kind != "pure_rate_hz" for _, t in seeds):
+        asked = ", ".join(f"{n}={t.value:g} ({t.kind})" for n, t in seeds)
+        raise BundleError(f"a ladder's seeds are pure rates, loosest first (highest rate first), got {asked}")
     if activate is not None and activate not in names:
         activate = names[len(names) // 2]
     return calibrate_many(model_dir, sm_paths, signal_paths, seeds, activate=activate, menu=menu, ladder=True,
