@@ -2,6 +2,8 @@
 
 It is ``adtrigger stream`` and the benchmarks' load generator. At most ``window`` frames are in flight; frame i is
 sent no earlier than ``i * batch / rate`` seconds after the start (``rate=None``: as fast as the window allows).
+It speaks frame version 2 (one seed mask per event, bit k = seed k of ``GET /v1/model``'s ``seeds``) unless told
+to send version 1.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from adtrigger.service.frames import decode_decisions, encode_events
+from adtrigger.service.frames import MAX_SEEDS, VERSION, decode_decisions, encode_events
 
 
 class StreamBrokenError(RuntimeError):
@@ -24,7 +26,8 @@ class StreamBrokenError(RuntimeError):
 @dataclass
 class StreamReport:
     """What one replay did: counts, wall time, per-frame round-trip latencies (s), the model generation that decided
-    each frame, and the decisions if kept."""
+    each frame, the events each seed accepted (bit order, ``n_seeds`` of them: the most any frame had) and the
+    decisions if kept (``seed_masks`` only in frame version 2)."""
 
     events: int
     frames: int
@@ -35,6 +38,8 @@ class StreamReport:
     scores: np.ndarray | None = None
     accept: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    seed_accepted: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    seed_masks: np.ndarray | None = None
 
     @property
     def events_per_second(self) -> float:
@@ -49,7 +54,9 @@ class StreamReport:
             f"{self.events_per_second / 1e6:.3f} M events/s; batch round trip p50 {self.latency_ms(50):.2f} ms, "
             f"p99 {self.latency_ms(99):.2f} ms, max {self.latency_ms(100):.2f} ms; "
             f"accepted {self.accepted} ({self.accepted / max(self.events, 1):.3g})"
-        )
+            + (f"; per seed (bit order) {' / '.join(map(str, self.seed_accepted.tolist()))}"
+               if len(self.seed_accepted) else "")
+        )  # fmt: skip
 
 
 def _batches(events: np.ndarray, batch: int, total: int):
@@ -72,16 +79,20 @@ async def replay(
     window: int = 2,
     keep: bool = False,
     first_seq: int = 0,
+    version: int = VERSION,
 ) -> StreamReport:
-    """Send ``total`` events (default: all of ``events: (N, width) float32``, cycled) and collect the decisions."""
+    """Send ``total`` events (default: all of ``events: (N, width) float32``, cycled) in frames of ``version`` and
+    collect the decisions."""
     total = len(events) if total is None else total
     frames = list(enumerate(_batches(np.ascontiguousarray(events, np.float32), batch, total)))
     sent_at: dict[int, float] = {}
     credit = asyncio.Semaphore(window)
     latencies = np.empty(len(frames))
     generations = np.zeros(len(frames), np.int64)
-    scores, accepts = [], []
+    scores, accepts, masks = [], [], []
     accepted = 0
+    seed_accepted = np.zeros(MAX_SEEDS, np.int64)
+    n_seeds = 0
 
     async with connect(url, compression=None, max_size=None, max_queue=window + 1) as ws:
 
@@ -93,7 +104,7 @@ async def replay(
                     credit.release()
 
         async def receive_all() -> None:
-            nonlocal accepted
+            nonlocal accepted, n_seeds
             for i, b in frames:
                 try:
                     d = decode_decisions(await ws.recv())
@@ -107,9 +118,14 @@ async def replay(
                 latencies[i] = time.perf_counter() - sent_at.pop(d.seq)
                 generations[i] = d.generation
                 accepted += int(np.count_nonzero(d.accept))
+                if d.seed_masks is not None:
+                    n_seeds = max(n_seeds, d.n_seeds)
+                    seed_accepted[: d.n_seeds] += d.seed_counts()
                 if keep:
                     scores.append(d.scores.copy())
                     accepts.append(d.accept)
+                    if d.seed_masks is not None:
+                        masks.append(d.seed_masks.copy())
                 credit.release()
 
         receiver = asyncio.create_task(receive())
@@ -126,7 +142,7 @@ async def replay(
                     break
                 sent_at[first_seq + i] = time.perf_counter()
                 try:
-                    await ws.send(encode_events(first_seq + i, b))
+                    await ws.send(encode_events(first_seq + i, b, version))
                 except ConnectionClosed:
                     break  # the receiver reports why
                 sent += len(b)
@@ -137,7 +153,8 @@ async def replay(
     return StreamReport(
         events=total, frames=len(frames), accepted=accepted, seconds=seconds, latencies=latencies,
         generations=generations, scores=np.concatenate(scores) if keep else None,
-        accept=np.concatenate(accepts) if keep else None,
+        accept=np.concatenate(accepts) if keep else None, seed_accepted=seed_accepted[:n_seeds],
+        seed_masks=np.concatenate(masks) if keep and len(masks) == len(frames) else None,
     )  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from adtrigger.service.monitor import RateState
@@ -33,6 +35,34 @@ class ServiceMetrics:
         self.alarm = Gauge("adtrigger_rate_alarm", "1 while the accept rate departs from the expected", registry=r)
         self.threshold = Gauge("adtrigger_threshold", "the live score threshold (accept iff score >= it)", registry=r)
         self.reloads = Counter("adtrigger_reloads", "bundle reloads and retargets", ["result"], registry=r)
+        # one series per seed of the threshold ladder (the active threshold alone without a ladder), label "seed"
+        seed = ["seed"]
+        self.seed_accepted = Counter(
+            "adtrigger_seed_events_accepted", "events each seed accepted (score >= the seed's threshold)", seed,
+            registry=r,
+        )  # fmt: skip
+        self.seed_ratio = Gauge(
+            "adtrigger_seed_accept_ratio", "each seed's accept fraction over its rate window", seed, registry=r
+        )
+        self.seed_expected = Gauge(
+            "adtrigger_seed_expected_accept_ratio", "each seed's expected SM accept fraction: its held-out FPR",
+            seed, registry=r,
+        )  # fmt: skip
+        self.seed_window_events = Gauge(
+            "adtrigger_seed_rate_window_events", "events in each seed's rate window", seed, registry=r
+        )
+        self.seed_pull = Gauge(
+            "adtrigger_seed_rate_pull_sigma", "each seed's window accepts minus expected, in binomial sigma", seed,
+            registry=r,
+        )  # fmt: skip
+        self.seed_alarm = Gauge(
+            "adtrigger_seed_rate_alarm", "1 while a seed's accept rate departs from its expected", seed, registry=r
+        )
+        self.seed_threshold = Gauge(
+            "adtrigger_seed_threshold", "each seed's score threshold (bit set iff score >= it)", seed, registry=r
+        )
+        self._seed_gauges = (self.seed_ratio, self.seed_expected, self.seed_window_events, self.seed_pull,
+                             self.seed_alarm, self.seed_threshold)  # fmt: skip
 
     def observe_rate(self, state: RateState) -> None:
         self.window_rate.set(state.observed)
@@ -40,6 +70,19 @@ class ServiceMetrics:
         self.window_events.set(state.n)
         self.pull.set(state.pull)
         self.alarm.set(1.0 if state.alarm else 0.0)
+
+    def observe_seed(self, seed: str, state: RateState) -> None:
+        self.seed_ratio.labels(seed).set(state.observed)
+        self.seed_expected.labels(seed).set(state.expected)
+        self.seed_window_events.labels(seed).set(state.n)
+        self.seed_pull.labels(seed).set(state.pull)
+        self.seed_alarm.labels(seed).set(1.0 if state.alarm else 0.0)
+
+    def drop_seed(self, seed: str) -> None:
+        """A seed no longer served: its gauges go (no stale alarm stays up); its accept counter stays, a total."""
+        for gauge in self._seed_gauges:
+            with contextlib.suppress(KeyError):
+                gauge.remove(seed)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -86,7 +86,8 @@ def _parse_json_events(body: bytes) -> np.ndarray:
 
 @router.post("/v1/score", openapi_extra=SCORE_BODY, summary="Score a batch of events")
 async def score(request: Request, state: State) -> Response:
-    """Scores (float64) and accept bits of a batch sent as JSON or as raw float32 little-endian."""
+    """Scores (float64), accept bits (the active threshold) and seed masks (bit k = seed k of ``seeds``) of a batch
+    sent as JSON or as raw float32 little-endian."""
     body = await _read_body(request, state.settings.max_payload_bytes)
     live = state.holder.live
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -101,17 +102,18 @@ async def score(request: Request, state: State) -> Response:
         raise HTTPException(415, f"content type {kind!r}: send application/json or application/octet-stream")
     t0 = time.perf_counter()
     try:
-        scores, accept = await run_in_threadpool(live.decide, x, state.settings.max_batch)
+        scores, accept, masks = await run_in_threadpool(live.decide, x, state.settings.max_batch)
     except InputError as err:
         state.metrics.rejected_requests.labels("score").inc()
         raise HTTPException(413 if isinstance(err, TooManyEventsError) else 422, str(err)) from None
     state.metrics.latency.labels("score").observe(time.perf_counter() - t0)
-    state.count("score", accept)
+    state.count("score", live, accept, masks)
     return _json({"model": live.card["name"], "generation": live.generation, "threshold": live.threshold,
-                  "n": len(scores), "scores": scores.tolist(), "accept": accept.tolist()})  # fmt: skip
+                  "seeds": live.seed_names, "n": len(scores), "scores": scores.tolist(), "accept": accept.tolist(),
+                  "seed_mask": masks.tolist()})  # fmt: skip
 
 
-@router.get("/v1/model", summary="The served bundle's card and live threshold: its target, achieved and expected FPR")
+@router.get("/v1/model", summary="The served bundle's card, live threshold and seeds: target, achieved, expected FPR")
 async def model(state: State) -> Response:
     return _json(state.holder.live.describe())
 
@@ -154,9 +156,12 @@ class ReloadRequest(BaseModel):
 
 
 class TargetRequest(BaseModel):
-    kind: Literal["rate_hz", "events_per_day", "fpr"]
+    kind: Literal["rate_hz", "events_per_day", "fpr", "pure_rate_hz"] = Field(
+        description="pure_rate_hz is refused: it needs the menu's decisions (adtrigger calibrate --menu)"
+    )
     value: float = Field(gt=0, allow_inf_nan=False)
     input_rate_hz: float | None = Field(None, gt=0, allow_inf_nan=False, description="for rate_hz, events_per_day")
+    menu: str | None = Field(None, max_length=200, description="pure_rate_hz: the reference menu")
 
 
 @router.post("/v1/admin/reload", summary="Load a bundle and swap it in once checked and warm")

@@ -4,8 +4,9 @@ A receiver task reads frames into a small bounded queue (``stream_queue`` frames
 stops reading and TCP pushes back on the client: no queue grows without bound. Frames of up to
 ``stream_inline_events`` events are scored on the event loop itself: the hop to a worker thread cost ~30 % more
 CPU per event at batch 4096 (docs/service.md); larger frames go to a worker thread so that the loop (other
-streams, health checks) never waits long. Frames are scored strictly in order. A bad frame closes the stream with a
-code and a reason after every earlier frame has been answered: nothing already decided is lost.
+streams, health checks) never waits long. Frames are scored strictly in order and answered in the version of the
+frame (version 2 carries one seed mask per event, version 1 does not; service.frames). A bad frame closes the
+stream with a code and a reason after every earlier frame has been answered: nothing already decided is lost.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from adtrigger.service.app import ServiceState
-from adtrigger.service.frames import HEADER_BYTES, FrameError, decode_events, encode_decisions
+from adtrigger.service.frames import HEADER_BYTES, FrameError, decode_events_frame, encode_decisions
 from adtrigger.service.holder import InputError, TooManyEventsError
 
 stream_router = APIRouter()
@@ -72,20 +73,21 @@ async def _serve(ws: WebSocket, state: ServiceState, queue: asyncio.Queue) -> No
         live = state.holder.live
         t0 = time.perf_counter()
         try:
-            seq, x = decode_events(frame, live.n_features)
+            version, seq, x = decode_events_frame(frame, live.n_features)
             if expected_seq is not None and seq != expected_seq:
                 raise FrameError(f"frame seq {seq} where {expected_seq} was due: sequence numbers go up by 1")
             if len(x) <= state.settings.stream_inline_events:
-                scores, accept = live.decide(x, state.settings.max_batch)
+                scores, accept, masks = live.decide(x, state.settings.max_batch)
             else:
-                scores, accept = await run_in_threadpool(live.decide, x, state.settings.max_batch)
+                scores, accept, masks = await run_in_threadpool(live.decide, x, state.settings.max_batch)
         except (FrameError, InputError) as err:
             state.metrics.rejected_requests.labels("stream").inc()
             code = CLOSE_TOO_BIG if isinstance(err, TooManyEventsError) else CLOSE_INVALID
             raise StreamCloseError(code, str(err)) from None
-        await ws.send_bytes(encode_decisions(seq, scores, accept, live.generation))
+        # answered in the events frame's version: version 1 has no seed masks
+        await ws.send_bytes(encode_decisions(seq, scores, accept, live.generation, masks, len(live.seeds), version))
         state.metrics.latency.labels("stream").observe(time.perf_counter() - t0)
-        state.count("stream", accept)
+        state.count("stream", live, accept, masks)
         expected_seq = seq + 1
 
 

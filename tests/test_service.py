@@ -1,6 +1,8 @@
 """The scoring service against real ``adtrigger serve`` processes on loopback: HTTP and the stream give the
 in-process ``Scorer``'s scores bit for bit, every event gets one decision in order, bad input is refused clearly,
-reloads lose nothing and a corrupt bundle is refused while the old model keeps serving."""
+reloads lose nothing and a corrupt bundle is refused while the old model keeps serving; every endpoint gives one
+accept bit per seed of the bundle's threshold ladder, equal to the bundle's own seed bits, counted and watched per
+seed."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typer.testing import CliRunner
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from adtrigger.bundle.ladder import pack_bits, seed_bits, seeds
 from adtrigger.bundle.scoring import Scorer
 from adtrigger.cli import app as cli
 from adtrigger.refdata import refstream_dir
@@ -97,6 +100,16 @@ def metric(base: str, name: str, unused: float | None = None) -> float:
     return sum(values) if values else unused
 
 
+def seed_metric(base: str, name: str) -> dict[str, float]:
+    """A per-seed metric: {seed: value}."""
+    out = {}
+    for ln in httpx.get(base + "/metrics").text.splitlines():
+        if ln.startswith(name + '{seed="'):
+            label, value = ln.removeprefix(name + '{seed="').split('"} ')
+            out[label] = float(value)
+    return out
+
+
 # --- scores --------------------------------------------------------------------------------------------------------
 
 
@@ -110,6 +123,7 @@ def test_http_scores_equal_in_process_bit_for_bit(server, events, scorer):
         got = r.json()
         assert np.array_equal(np.array(got["scores"], dtype=np.float64), want)
         assert got["accept"] == scorer.accept(want).tolist()
+        assert got["seeds"] == ["default"] and got["seed_mask"] == scorer.accept(want).astype(int).tolist()  # no ladder
     assert want[5] == scorer.bundle.card["score"]["overflow_score"] and r_json.json()["accept"][5]
 
 
@@ -121,6 +135,7 @@ def test_stream_long_sequence_in_order_bit_exact(server, events, scorer):
     want = scorer.score(events)
     assert np.array_equal(rep.scores, np.tile(want, 15))
     assert np.array_equal(rep.accept, np.tile(scorer.accept(want), 15))
+    assert np.array_equal(rep.seed_masks, rep.accept.astype(np.uint8)) and rep.seed_accepted.tolist() == [rep.accepted]
     assert rep.accepted == int(rep.accept.sum())
     assert metric(server, "adtrigger_events_scored_total") - before == 60_000
 
@@ -337,6 +352,10 @@ def test_retarget_from_the_stored_sm_distribution(admin_server, events, scorer):
     assert metric(base, "adtrigger_accept_fraction_target") == new["expected_fpr"]  # the monitor expects it
     got = httpx.post(base + "/v1/score", json={"events": events.tolist()}).json()
     assert got["accept"] == (scorer.score(events) >= new["score"]).tolist()
+    # without a ladder the one seed is the live threshold: it follows the retarget, with its own window
+    assert got["seeds"] == ["retargeted"] and got["seed_mask"] == np.array(got["accept"], int).tolist()
+    assert [(s["name"], s["score"]) for s in r.json()["seeds"]] == [("retargeted", new["score"])]
+    assert seed_metric(base, "adtrigger_seed_expected_accept_ratio") == {"retargeted": new["expected_fpr"]}
     assert metric(base, "adtrigger_threshold") == new["score"]
     assert httpx.post(base + "/v1/admin/retarget", json={"kind": "fpr", "value": 2.0}, headers=AUTH).status_code == 422
     # a reload goes back to the card's threshold
@@ -373,16 +392,150 @@ def test_model_names_target_and_achieved_fpr_apart():
     assert bare.expected_fpr == 1e-3
 
 
+# --- the threshold ladder: one accept bit per seed ----------------------------------------------------------------
+
+LADDER = ["VLoose", "default", "Tight"]  # conftest.laddered_bundle, loosest first
+
+
+@pytest.fixture(scope="module")
+def ladder_server(laddered_bundle, tmp_path_factory):
+    """An instance serving (its own copy of) the three-seed laddered bundle, admin on; yields (url, bundle, log)."""
+    tmp = tmp_path_factory.mktemp("ladder")
+    bundle = Path(shutil.copytree(laddered_bundle, tmp / "bundle"))
+    proc, base, log = _start(bundle, tmp, {"ADTRIGGER_ADMIN_TOKEN": TOKEN})
+    yield base, bundle, log
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def ladder_masks(laddered_bundle, events) -> np.ndarray:
+    """The bundle's own seed masks of ``events``: ``pack_bits(seed_bits(scorer.score(x), seeds(card)))``."""
+    scorer = Scorer(laddered_bundle)
+    return pack_bits(seed_bits(scorer.score(events), seeds(scorer.bundle.card)))
+
+
+def test_seed_masks_equal_the_bundle_on_every_event_and_are_counted(ladder_server, laddered_bundle, events,
+                                                                    ladder_masks):  # fmt: skip
+    """JSON, binary and stream give each event the bundle's seed mask; the per-seed counters add up the bits."""
+    base, _, _ = ladder_server
+    want = ladder_masks
+    bits = np.stack([(want >> k) & 1 for k in range(3)], axis=1).astype(bool)
+    assert bits.any(axis=0).all() and not bits.all(axis=0).any() and len(np.unique(want)) >= 3  # not trivial
+    assert np.all(np.diff(bits.astype(int), axis=1) <= 0)  # a tighter seed never accepts what a looser one rejects
+    scorer = Scorer(laddered_bundle)
+    before = seed_metric(base, "adtrigger_seed_events_accepted_total")
+    r_json = httpx.post(base + "/v1/score", json={"events": events.tolist()})
+    r_bin = httpx.post(base + "/v1/score", content=events.tobytes(), headers=BIN)
+    for r in (r_json, r_bin):
+        assert r.status_code == 200, r.text
+        got = r.json()
+        assert got["seeds"] == LADDER and np.array_equal(np.array(got["seed_mask"]), want)
+        assert got["accept"] == scorer.accept(scorer.score(events)).tolist()  # the active threshold, as before
+    rep = asyncio.run(replay(ws_url(base), events, batch=700, keep=True))
+    assert rep.seed_masks.dtype == np.uint8 and np.array_equal(rep.seed_masks, want)
+    assert rep.seed_accepted.tolist() == bits.sum(axis=0).tolist()
+    after = seed_metric(base, "adtrigger_seed_events_accepted_total")
+    assert {s: after[s] - before.get(s, 0.0) for s in LADDER} == dict(zip(LADDER, 3.0 * bits.sum(axis=0), strict=True))
+
+
+def test_model_lists_the_seeds_with_targets_and_achieved_rates(ladder_server, laddered_bundle):
+    base, _, _ = ladder_server
+    card = json.loads((laddered_bundle / "bundle.json").read_text())
+    got = httpx.get(base + "/v1/model").json()
+    assert got["ladder"] == card["ladder"] and [s["name"] for s in got["seeds"]] == LADDER
+    for k, s in enumerate(got["seeds"]):
+        th = card["thresholds"][s["name"]]
+        assert s["bit"] == k and s["score"] == th["score"] and s["raw"] == th["fixed"]["raw"]
+        assert s["achieved"] == th["achieved"] and s["expected_fpr"] == th["achieved"]["fpr"]
+        assert s["target"]["kind"] == th["target"]["kind"] and "fpr" in s["target"]
+        assert s["rate_hz"] == th["achieved"].get("rate_hz") and s["pure_rate_hz"] == th["achieved"].get("pure_rate_hz")
+    assert got["seeds"][1]["rate_hz"] > 0  # "default" was set for a rate: it has one
+    expected = seed_metric(base, "adtrigger_seed_expected_accept_ratio")
+    assert expected == {s["name"]: s["expected_fpr"] for s in got["seeds"]}
+    assert seed_metric(base, "adtrigger_seed_threshold") == {s["name"]: s["score"] for s in got["seeds"]}
+
+
+def test_seed_alarm_fires_for_the_one_seed_pushed_out_of_its_window(ladder_server, events, ladder_masks):
+    """Real events chosen by their seed mask and mixed in fixed numbers per frame. First every seed accepts its
+    expected fraction (this also flushes the windows of earlier tests' signal-heavy traffic): no alarm. Then Tight
+    accepts as many as default (~3.4x its own) while VLoose and default stay on theirs: only Tight alarms, by metric
+    and by a log line naming it."""
+    base, _, log = ladder_server
+    expected = seed_metric(base, "adtrigger_seed_expected_accept_ratio")
+    batch = 2000
+    n_loose, n_default, n_tight = (round(expected[s] * batch) for s in LADDER)
+    pick = np.random.default_rng(0).choice
+
+    def mixed(n_tight: int) -> np.ndarray:
+        counts = ((0b111, n_tight), (0b011, n_default - n_tight), (0b001, n_loose - n_default), (0, batch - n_loose))
+        return events[np.concatenate([pick(np.flatnonzero(ladder_masks == m), k) for m, k in counts])]
+
+    def feed(x: np.ndarray) -> tuple[dict, dict]:
+        asyncio.run(replay(ws_url(base), x, batch=batch, total=12 * batch))  # more than the 20k-event window
+        return seed_metric(base, "adtrigger_seed_rate_alarm"), seed_metric(base, "adtrigger_seed_rate_pull_sigma")
+
+    alarm, pull = feed(mixed(n_tight))
+    assert alarm == dict.fromkeys(LADDER, 0.0) and max(map(abs, pull.values())) < 2, pull
+    seen = len(log.read_text())
+    alarm, pull = feed(mixed(n_default))
+    assert alarm == {"VLoose": 0.0, "default": 0.0, "Tight": 1.0}, pull
+    assert pull["Tight"] > 5 and abs(pull["VLoose"]) < 2 and abs(pull["default"]) < 2
+    ratio = seed_metric(base, "adtrigger_seed_accept_ratio")
+    assert ratio["Tight"] == ratio["default"] == n_default / batch
+    assert metric(base, "adtrigger_rate_alarm") == 0.0  # the active threshold ("default") is on its rate
+    new_lines = log.read_text()[seen:]
+    assert "seed-rate alarm for seed Tight" in new_lines
+    assert "seed VLoose" not in new_lines and "seed default" not in new_lines
+
+
+def test_ladder_retarget_reload_and_versions(ladder_server, calibrated_bundle, events, ladder_masks):
+    """Retarget moves the active threshold, not the ladder's seeds; a pure-rate target is refused and says what to
+    run; a reload rebuilds the seed list (and drops the gauges of seeds gone); a version-1 frame gets a version-1
+    answer without seed masks."""
+    base, bundle, _ = ladder_server
+    r = httpx.post(base + "/v1/admin/retarget", json={"kind": "pure_rate_hz", "value": 10.0, "input_rate_hz": 4e7,
+                                                      "menu": "l1_menu"}, headers=AUTH)  # fmt: skip
+    assert r.status_code == 422 and "adtrigger calibrate --menu" in r.json()["detail"]
+    r = httpx.post(base + "/v1/admin/retarget", json={"kind": "fpr", "value": 5e-3}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    assert [s["name"] for s in r.json()["seeds"]] == LADDER
+    got = httpx.post(base + "/v1/score", json={"events": events.tolist()}).json()
+    assert np.array_equal(got["seed_mask"], ladder_masks) and got["seeds"] == LADDER
+    assert got["accept"] == (np.array(got["scores"]) >= r.json()["threshold"]["score"]).tolist()
+    r = httpx.post(base + "/v1/admin/reload", json={"bundle": str(calibrated_bundle)}, headers=AUTH)
+    assert [s["name"] for s in r.json()["seeds"]] == ["default"] and r.json()["ladder"] is None
+    assert set(seed_metric(base, "adtrigger_seed_rate_alarm")) == {"default"}  # Tight's alarm went with it
+    got = httpx.post(base + "/v1/score", json={"events": events[:50].tolist()}).json()
+    assert got["seeds"] == ["default"] and got["seed_mask"] == np.array(got["accept"], int).tolist()
+    r = httpx.post(base + "/v1/admin/reload", json={"bundle": str(bundle)}, headers=AUTH)
+    assert [s["name"] for s in r.json()["seeds"]] == LADDER
+    # VLoose and Tight came back with new, empty windows; default (same name, threshold, expected) kept its own
+    window = seed_metric(base, "adtrigger_seed_rate_window_events")
+    assert window["VLoose"] == window["Tight"] == 0 and window["default"] > 0 and set(window) == set(LADDER)
+
+    async def version_1() -> object:
+        async with connect(ws_url(base), compression=None, max_size=None) as ws:
+            await ws.send(encode_events(0, events[:300], version=1))
+            return decode_decisions(await ws.recv())
+
+    d = asyncio.run(version_1())
+    want = httpx.post(base + "/v1/score", json={"events": events[:300].tolist()}).json()
+    assert d.version == 1 and d.seed_masks is None and d.n_seeds == 0
+    assert d.scores.tolist() == want["scores"] and d.accept.tolist() == want["accept"]
+
+
 # --- the process and the command line ------------------------------------------------------------------------------
 
 
-def test_service_imports_no_training_stack(calibrated_bundle):
-    """Start the service in a fresh interpreter, score over HTTP, then list what it imported."""
+def test_service_imports_no_training_stack(laddered_bundle):
+    """Start the service (on a bundle with a threshold ladder) in a fresh interpreter, score over HTTP, then list
+    what it imported."""
     code = f"""
 import json, sys, urllib.request
 from adtrigger.service.server import BackgroundServer
 from adtrigger.service.settings import ServiceSettings
-with BackgroundServer(ServiceSettings(bundle={str(calibrated_bundle)!r})) as srv:
+with BackgroundServer(ServiceSettings(bundle={str(laddered_bundle)!r})) as srv:
     body = json.dumps({{"events": [[0.0] * 57]}}).encode()
     url = f"http://127.0.0.1:{{srv.port}}/v1/score"
     req = urllib.request.Request(url, body, {{"content-type": "application/json"}})
