@@ -1,8 +1,8 @@
 """The one intermediate representation of the flow: what the trigger computes, read once from a bundle.
 
 A :class:`TriggerDesign` holds the quantized encoder (without its preprocessing layer), the preprocessing in
-hardware counts, the overflow limits, the score's fixed-point type and the threshold on its grid. Every later step
-(convert, rtl, emulator, verify, report) reads only this object.
+hardware counts, the overflow limits, the score's fixed-point type and the seeds (the threshold ladder) on its grid.
+Every later step (convert, rtl, emulator, verify, report) reads only this object.
 
 The trigger, per event of 57 int16 hardware counts ``hw`` (see :mod:`firmware.hwunits`):
 
@@ -11,9 +11,11 @@ The trigger, per event of 57 int16 hardware counts ``hw`` (see :mod:`firmware.hw
     mu       = encoder(x')                                  # hls4ml / da4ml, bit-exact with HGQ2
     s        = max_g scale_g sum_{d in g} m_g(mu_d)^2       # card score.groups (adtrigger.bundle.latent_score)
     score    = overflow ? max : TRN_SAT(s)                  # on the card's fixed_point.score grid
-    trigger  = score >= threshold.raw                       # accept iff score >= threshold
+    seeds[k] = score >= seeds[k].raw                        # one comparator per seed (adtrigger.bundle.ladder)
+    trigger  = seeds[active]                                # the active threshold's bit (a wire, no comparator)
 with m_g = relu for a one-sided group, else the identity, and scale_g = scale_mantissa * 2**scale_log2; without
-groups, one plain group (sum mu^2).
+groups, one plain group (sum mu^2). The seeds are ``adtrigger.bundle.ladder.seeds(card)`` in bit order (the
+ladder's, or the active threshold alone), or the ``--threshold`` override as one seed named "threshold".
 Truncation keeps the decision exact: floor(s * 2**f) >= raw  <=>  s >= raw * 2**-f for an integer raw.
 """
 
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from adtrigger.bundle import latent_score
+from adtrigger.bundle import ladder, latent_score
 from adtrigger.bundle.latent_score import LatentGroup
 from adtrigger.firmware import hwunits
 
@@ -57,7 +59,9 @@ class TriggerDesign:
     hw_lo: np.ndarray  # (n,) int
     hw_hi: np.ndarray  # (n,) int
     score_type: dict  # {signed, width, integer, fraction}
-    threshold: dict  # {name, raw, value, score, source}
+    seeds: list[dict]  # per output bit, loosest first: {name, raw, value, score}
+    active_seed: int  # the index of the seed whose bit is the single trigger (the card's active threshold)
+    threshold_source: str  # "card" or "command line"
     card: dict | None = None
     layers: list[dict] = field(default_factory=list)  # per quantized layer: name, units, activation
     groups: list[LatentGroup] = field(default_factory=list)  # the score's latent groups (empty: one plain group)
@@ -78,6 +82,24 @@ class TriggerDesign:
     @property
     def score_definition(self) -> str:
         return latent_score.describe(self.score_groups)
+
+    @property
+    def n_seeds(self) -> int:
+        return len(self.seeds)
+
+    @property
+    def threshold(self) -> dict:
+        """The active seed (the single trigger bit) as {name, raw, value, score, source}."""
+        return {**self.seeds[self.active_seed], "source": self.threshold_source}
+
+    def seed_list(self) -> list[ladder.Seed]:
+        """The seeds as :class:`adtrigger.bundle.ladder.Seed` for ``ladder.seed_bits``, in bit order."""
+        return [ladder.Seed(s["name"], float(s["score"]), int(s["raw"])) for s in self.seeds]
+
+    def seed_mask(self, score_raw: np.ndarray) -> np.ndarray:
+        """(N,) uint8 seed masks of raw firmware scores: bit k = ``raw >= seeds[k].raw`` (``ladder.pack_bits``)."""
+        raw = np.asarray(score_raw, dtype=np.int64).reshape(-1, 1)
+        return ladder.pack_bits(raw >= np.array([s["raw"] for s in self.seeds], dtype=np.int64).reshape(1, -1))
 
     @property
     def score_max_raw(self) -> int:
@@ -107,30 +129,56 @@ def _read_card(bundle: Path) -> dict | None:
         return json.loads(path.read_text())
 
 
-def _threshold(card: dict | None, threshold: float | None, score_type: dict, bundle: Path) -> dict:
+def _on_grid(name: str, raw: int, score_type: dict, bundle: Path) -> dict:
+    """A seed's {raw, value}; FirmwareError when no event could ever reach it."""
     f = int(score_type["fraction"])
     max_raw = 2 ** int(score_type["width"]) - 1
-    if threshold is not None:
-        raw = max(0, math.ceil(math.ldexp(float(threshold), f)))  # smallest grid value >= threshold
-        src, name, score = "command line", None, float(threshold)
-    else:
-        active = (card or {}).get("active_threshold")
-        if card is None or active is None or active not in card.get("thresholds", {}):
-            raise FirmwareError(
-                f"bundle {bundle} has no calibrated threshold (card active_threshold): run `adtrigger calibrate` "
-                "first, or pass --threshold SCORE"
-            )
-        entry = card["thresholds"][active]
-        fixed = entry.get("fixed")
-        if not fixed or "raw" not in fixed:
-            raise FirmwareError(f"threshold {active!r} of {bundle} has no fixed value: re-run adtrigger calibrate")
-        raw, src, name, score = int(fixed["raw"]), "card", active, float(entry["score"])
     if raw > max_raw:
         raise FirmwareError(
-            f"threshold {math.ldexp(raw, -f):g} is above the largest firmware score {math.ldexp(max_raw, -f):g} "
-            f"of the score type {score_type}: no event could ever trigger"
+            f"threshold {name!r} ({math.ldexp(raw, -f):g}) of {bundle} is above the largest firmware score "
+            f"{math.ldexp(max_raw, -f):g} of the score type {score_type}: no event could ever trigger"
         )
-    return {"name": name, "raw": int(raw), "value": math.ldexp(raw, -f), "score": score, "source": src}
+    return {"raw": int(raw), "value": math.ldexp(raw, -f)}
+
+
+def _seeds(card: dict | None, threshold: float | None, score_type: dict, bundle: Path) -> tuple[list[dict], int, str]:
+    """The output bits: (seeds in bit order as {name, raw, value, score}, index of the active one, source).
+
+    ``threshold`` (the command line) gives one seed named "threshold" at the smallest grid value >= it (its score
+    is that grid value, so ``ladder.seed_bits`` of it is the firmware's decision); else ``ladder.seeds(card)``, each
+    checked: it has a fixed value, that value is its score put on this score type's grid (a card exported with
+    another score type after calibration is refused), and it is below the largest firmware score."""
+    f = int(score_type["fraction"])
+    if threshold is not None:
+        raw = max(0, math.ceil(math.ldexp(float(threshold), f)))  # smallest grid value >= threshold
+        grid = _on_grid("threshold", raw, score_type, bundle)
+        return [{"name": "threshold", **grid, "score": grid["value"]}], 0, "command line"
+    active = (card or {}).get("active_threshold")
+    if card is None or active is None or active not in card.get("thresholds", {}):
+        raise FirmwareError(
+            f"bundle {bundle} has no calibrated threshold (card active_threshold): run `adtrigger calibrate` "
+            "first, or pass --threshold SCORE"
+        )
+    out = []
+    for seed in ladder.seeds(card):
+        if seed.raw is None:
+            raise FirmwareError(f"threshold {seed.name!r} of {bundle} has no fixed value: re-run adtrigger calibrate")
+        want = max(0, math.ceil(math.ldexp(seed.score, f)))
+        if seed.raw != want:
+            raise FirmwareError(
+                f"threshold {seed.name!r} of {bundle}: fixed raw {seed.raw} is not its score {seed.score!r} on the "
+                f"grid of fixed_point.score {score_type} (raw {want}): re-run adtrigger calibrate after the export"
+            )
+        out.append({"name": seed.name, **_on_grid(seed.name, seed.raw, score_type, bundle), "score": seed.score})
+    if len(out) > ladder.MAX_SEEDS:
+        raise FirmwareError(f"{len(out)} seeds in the ladder of {bundle}: the seed mask has {ladder.MAX_SEEDS} bits")
+    names = [x["name"] for x in out]
+    if active not in names:
+        raise FirmwareError(
+            f"the active threshold {active!r} of {bundle} is not a seed of its ladder {names}: the firmware's single "
+            "trigger bit is the active seed's; add it to ladder.seeds or activate one of them"
+        )
+    return out, names.index(active), "card"
 
 
 def _layers(encoder: Any) -> list[dict]:
@@ -180,12 +228,13 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
             f"fixed_point.score {score_type} must be unsigned and at most 53 bits wide (float64 scores are exact "
             "up to 53 bits); re-export the bundle"
         )
+    seeds, active, source = _seeds(card, threshold, score_type, bundle)
     lo, hi = hwunits.full_scale_hw(pre.n_inputs)
     name = (card or {}).get("name") or bundle.resolve().name
     return TriggerDesign(
         name=name, namespace=namespace_of(name), bundle=bundle, encoder=encoder, offset_hw=off,
         shift_total=shift_total.astype(np.int64), hw_lo=lo, hw_hi=hi, score_type=score_type,
-        threshold=_threshold(card, threshold, score_type, bundle), card=card, layers=_layers(encoder),
+        seeds=seeds, active_seed=active, threshold_source=source, card=card, layers=_layers(encoder),
         groups=_groups(card, int(encoder.output_shape[-1]), bundle),
     )  # fmt: skip
 

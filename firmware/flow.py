@@ -95,7 +95,8 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
     if s.rtl:
         with _step(s, "rtl", "da4ml Verilog and Verilator build"):
             build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
-            sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design))
+            sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design),
+                                    design.n_seeds)  # fmt: skip
         impls["rtl"] = sim.predict
         rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period, "latency_ns": build.latency_ns,
                     "da4ml_cost": build.da4ml_cost, "reg_bits": build.reg_bits}  # fmt: skip
@@ -107,6 +108,8 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
                     free = rtl.synthesize(build, nodsp=False)
                 yosys["without_nodsp"] = {k: free[k] for k in ("tool", "lut", "ff", "dsp", "carry")}
     hw = verify.verification_events(s.n_events, s.data_dir)
+    with _step(s, "threshold_events", "events at each seed's threshold and just below it"):
+        hw = verify.add_threshold_events(design, hw)  # first in the file: the test bench's 1000 events have them
     (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
     with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {len(hw)} events"):
         result = verify.verify(design, hw, impls)
@@ -130,7 +133,9 @@ def _update_card(bundle: Path, namespace: str, summary: dict) -> None:
     # committed bundle does not carry; a card vouching for them made a fresh clone's bundle unloadable
     files = [f"{FIRMWARE_DIR}/report.json", f"{FIRMWARE_DIR}/report.md"]
     lib = bundle / FIRMWARE_DIR / "emulator" / emulator.library_name(namespace)
-    card_summary = {k: summary[k] for k in ("namespace", "threshold", "score_type", "rtl", "yosys", "goals")}
+    card_summary = {k: summary[k] for k in ("namespace", "threshold", "seeds", "score_type", "rtl", "yosys", "goals")}
     card_summary["emulator"] = {"library": str(lib.relative_to(bundle)), **file_entry(lib)} if lib.is_file() else None
-    card_summary["verification"] = {k: summary["verification"][k] for k in ("n_events", "passed", "references")}
+    card_summary["verification"] = {
+        k: summary["verification"][k] for k in ("n_events", "passed", "references", "seed_mismatches")
+    }
     update_card(bundle, {"firmware": card_summary}, files=files, replace=("firmware",), owns=f"{FIRMWARE_DIR}/")

@@ -49,6 +49,8 @@ def summary_of(design: TriggerDesign, settings: dict, rtl: dict | None, yosys: d
         "namespace": design.namespace,
         "settings": settings,
         "threshold": design.threshold,
+        "seeds": [{"bit": k, **seed} for k, seed in enumerate(design.seeds)],
+        "active_seed": design.threshold["name"],
         "score_type": design.score_type,
         "score_definition": design.score_definition,
         "score_groups": latent_score.groups_to_json(design.score_groups),
@@ -62,6 +64,11 @@ def summary_of(design: TriggerDesign, settings: dict, rtl: dict | None, yosys: d
                        for ref, c in per_ref.items()}
                 for impl, per_ref in verification["results"].items()
             },
+            "seed_mismatches": {
+                impl: {ref: c["seed_mismatches"] for ref, c in per_ref.items()}
+                for impl, per_ref in verification["results"].items()
+            },
+            "threshold_events": verification.get("threshold_events"),
         },
     }  # fmt: skip
     out["goals"] = goals_met(out)
@@ -81,10 +88,16 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         f"# L1 firmware of `{design.name}`",
         "",
         f"Namespace `{design.namespace}`; inputs: 57 int16 L1 hardware counts (pT 0.25 GeV, eta/phi 2^-7; "
-        "docs/firmware.md); outputs: score (on the card's score grid), trigger bit, overflow bit.",
-        f"Threshold: raw {design.threshold['raw']} = {design.threshold['value']:.10g} "
-        f"(from the {design.threshold['source']}); score type "
-        f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`.",
+        f"docs/firmware.md); outputs: score (on the card's score grid), a {design.n_seeds}-bit seed mask (one "
+        "comparator per seed, bit k = seed k), the trigger bit (the active seed's), the overflow bit.",
+        f"Seeds (from the {design.threshold_source}; active: `{design.threshold['name']}`); score type "
+        f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`:",
+        "",
+        "| bit | seed | raw threshold | value (raw x 2^-f) | card score |",
+        "| --- | --- | --- | --- | --- |",
+        *(f"| {k} | `{seed['name']}`{' (active)' if k == design.active_seed else ''} | {seed['raw']:,} | "
+          f"{seed['value']:.10g} | {seed['score']:.10g} |" for k, seed in enumerate(design.seeds)),
+        "",
         f"Score: `{design.score_definition}` over the {design.n_latent} latent means (the max over latent groups of "
         "each group's weight times its sum of squares, relu(mu) in one-sided groups, q<i>.<f> a saturating cast "
         "of mu onto i integer and f fraction bits; adtrigger.bundle.latent_score).",
@@ -135,7 +148,8 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     lines += ["", f"## Verification ({verification['n_events']:,} events, refstream-v1 SM and signals, "
               f"{extreme} with one object far above the SM tail, {beyond} pushed beyond the full scale)",
               ""]  # fmt: skip
-    lines += ["| firmware | reference | score mismatches | trigger mismatches | overflow mismatches | triggered |",
+    lines += ["| firmware | reference | score mismatches | seed mask mismatches | overflow mismatches | triggered "
+              "(active seed) |",
               "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for impl, per_ref in verification["results"].items():
         for ref, c in per_ref.items():
@@ -143,6 +157,26 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
                 f"| {impl} | {ref} | {c['score_mismatches']} | {c['trigger_mismatches']} | "
                 f"{c['overflow_mismatches']} | {c['n_triggered']:,} |"
             )
+    names = [seed["name"] for seed in design.seeds]
+    lines += ["", "Per seed (bit k against `adtrigger.bundle.ladder.seed_bits` of the reference score): mismatches / "
+              "accepted events.", "",
+              "| firmware | reference | " + " | ".join(f"`{n}`" for n in names) + " |",
+              "|" + " --- |" * (2 + len(names))]  # fmt: skip
+    for impl, per_ref in verification["results"].items():
+        for ref, c in per_ref.items():
+            cells = [f"{c['seed_mismatches'][n]} / {c['seed_accepted'][n]:,}" for n in names]
+            lines.append(f"| {impl} | {ref} | " + " | ".join(cells) + " |")
+    edges = verification.get("threshold_events") or []
+    if edges:
+        lines += ["", "Events at the comparators' edges (Keras score on the grid; `adtrigger.firmware.verify."
+                  "add_threshold_events`): per seed, events exactly at its raw threshold, at the highest raw below it "
+                  "that the score's grid lets an event have (raw - 1 where reachable), and at the highest raw below "
+                  "it among the events.", "",
+                  "| seed | raw | events at raw | highest reachable below | events there | highest below in events "
+                  "| events there |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for e in edges:
+            lines.append(f"| `{e['name']}` | {e['raw']:,} | {e['n_at']} | {_fmt(e['below'])} | {e['n_below']} | "
+                         f"{_fmt(e['nearest_below'])} | {e['n_nearest_below']} |")
     if "keras_vs_onnx_score_mismatches" in verification:
         lines.append(f"\nKeras vs ONNX float scores: {verification['keras_vs_onnx_score_mismatches']} mismatches.")
     if any(g.clipped for g in design.score_groups):
@@ -150,7 +184,8 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
                      f"{verification.get('n_saturated', 0):,}.")  # fmt: skip
     lines += [
         "",
-        f"Result: **{'PASSED' if verification['passed'] else 'FAILED'}** (identical scores and trigger bits).",
+        f"Result: **{'PASSED' if verification['passed'] else 'FAILED'}** (identical scores, seed bits and overflow "
+        "bits).",
         "",
         "## Files",
         "",

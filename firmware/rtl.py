@@ -1,8 +1,10 @@
 """Step 3, RTL with open tools: da4ml Verilog of the whole trigger, Verilator simulation, Yosys resources.
 
 da4ml traces the HGQ2 encoder (its ``keras`` plugin) from symbolic fixed-point inputs; the flow traces the
-preprocessing, the grouped sum mu^2, score quantization and comparator around it the same way, so the Verilog
-computes exactly what :mod:`firmware.design` describes, inputs in int16 hardware counts. ``latency_cutoff``
+preprocessing, the grouped sum mu^2, score quantization and one comparator per seed of the threshold ladder around
+it the same way, so the Verilog computes exactly what :mod:`firmware.design` describes, inputs in int16 hardware
+counts. Outputs, in order: the raw score in ``WORD_BITS``-bit words (least significant first), one bit per seed
+(bit k = seed k) and the overflow bit. ``latency_cutoff``
 (da4ml's delay units per stage) sets the pipelining; the latency is the number of stages at the target clock.
 
 Debian's Verilator 5.006 needs four fixes (FACTS.md and here): its lint has no WIDTHTRUNC/WIDTHEXPAND codes (mapped
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from adtrigger.bundle.ladder import pack_bits
 from adtrigger.firmware.convert import PART
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
 from adtrigger.firmware.tools import require, run_tool
@@ -59,7 +62,7 @@ class RTLBuild:
 
 
 def trace(design: TriggerDesign):
-    """da4ml ``CombLogic`` of the trigger: (n,) int16 counts -> [raw score in 30-bit words, trigger, overflow]."""
+    """da4ml ``CombLogic`` of the trigger: (n,) int16 counts -> [raw score in 30-bit words, seed bits, overflow]."""
     from da4ml.converter import trace_model
     from da4ml.trace import FixedVariableArray, HWConfig, comb_trace
 
@@ -80,13 +83,14 @@ def trace(design: TriggerDesign):
     ovf = FixedVariableArray(np.array([ovf]), hw.solver_options)
     top = np.ldexp(float(design.score_max_raw), -int(st["fraction"]))
     score = np.where(ovf, top, s)
-    trigger = score >= np.ldexp(float(design.threshold["raw"]), -int(st["fraction"]))
+    # one comparator per seed, loosest first (bit k = seed k): da4ml's >= is a subtraction and its sign bit
+    bits = [score >= np.ldexp(float(seed["raw"]), -int(st["fraction"])) for seed in design.seeds]
     raw = score * np.ldexp(1.0, int(st["fraction"]))  # the raw integer, a free shift
     words = [  # WORD_BITS-bit slices, least significant first: da4ml's simulation binder moves int32 per output
         (raw * np.ldexp(1.0, -WORD_BITS * j)).quantize(k=0, i=WORD_BITS, f=0, overflow_mode="WRAP", round_mode="TRN")
         for j in range(n_words(design))
     ]
-    parts = [w._vars for w in words] + [trigger._vars, ovf._vars]
+    parts = [w._vars for w in words] + [b._vars for b in bits] + [ovf._vars]
     return comb_trace(hw, FixedVariableArray(np.concatenate(parts), hw.solver_options))
 
 
@@ -124,7 +128,8 @@ def write_rtl(design: TriggerDesign, out: Path, *, clock_period: float = 5.0, la
     model = RTLModel(
         comb, MODULE, out, flavor="verilog", latency_cutoff=latency_cutoff, clock_period=clock_period, part_name=PART
     )
-    model.write({"bundle": design.name, "namespace": design.namespace, "threshold_raw": design.threshold["raw"]})
+    model.write({"bundle": design.name, "namespace": design.namespace, "threshold_raw": design.threshold["raw"],
+                 "seeds": [{"bit": k, "name": s["name"], "raw": s["raw"]} for k, s in enumerate(design.seeds)]})
     for v in (out / "src").rglob("*.v"):
         text = v.read_text()
         # Verilator 5.006 knows WIDTH, not its later WIDTHTRUNC/WIDTHEXPAND split, and refuses unsized binary
@@ -168,12 +173,12 @@ def build_simulation(rtl: RTLBuild, *, jobs: int = 1) -> Path:
 
 
 class RTLSimulation:
-    """The Verilated trigger: ``predict(hw)`` -> (score_raw, trigger, overflow), like the emulator."""
+    """The Verilated trigger: ``predict(hw)`` -> (score_raw, seed_mask, overflow), like the emulator."""
 
-    def __init__(self, rtl: RTLBuild, lib: Path, words: int) -> None:
+    def __init__(self, rtl: RTLBuild, lib: Path, words: int, n_seeds: int = 1) -> None:
         import ctypes
 
-        self.rtl, self.words = rtl, words
+        self.rtl, self.words, self.n_seeds = rtl, words, n_seeds
         model = rtl.model
         model._lib = ctypes.CDLL(str(lib))  # da4ml's own predict() drives the binder (clocks, pipeline)
         model._uuid = "sim"
@@ -182,7 +187,8 @@ class RTLSimulation:
         y = np.asarray(self.rtl.model.predict(np.asarray(hw, dtype=np.float64), n_threads=1), dtype=np.float64)
         w = np.round(y[:, : self.words]).astype(np.int64)
         raw = sum(w[:, j] << (WORD_BITS * j) for j in range(self.words))
-        return raw, y[:, self.words] > 0, y[:, self.words + 1] > 0
+        bits = y[:, self.words : self.words + self.n_seeds] > 0
+        return raw, pack_bits(bits), y[:, self.words + self.n_seeds] > 0
 
 
 def synthesize(rtl: RTLBuild, *, timeout: float = 3600, nodsp: bool = True) -> dict:

@@ -4,13 +4,19 @@ Each event is digitised once (``hwunits.to_hardware``); the software sees ``from
 firmware ``hw``. References: the quantized Keras model (``training.vae.l1_score`` with the card's latent groups and
 its overflow guard) and, when the bundle has ``model.onnx``, the bundle's ONNX graph through
 ``adtrigger.bundle.scoring.Scorer``. Expected
-firmware score = the reference score truncated and saturated onto ``fixed_point.score``; expected trigger =
-``score >= threshold.value`` of the float score. A firmware result (C simulation, emulator library, RTL simulation)
-passes when every score and every trigger bit is identical.
+firmware score = the reference score truncated and saturated onto ``fixed_point.score``; expected seed mask =
+``adtrigger.bundle.ladder.seed_bits(score, seeds)`` of the float score (bit k: ``score >= seeds[k].score``, the
+bundle's own decision). A firmware result (C simulation, emulator library, RTL simulation) is (score_raw, seed_mask,
+overflow) per event and passes when every score, every seed bit and every overflow bit is identical.
+
+The events exercise the comparators where they can fail: :func:`add_threshold_events` puts at the front events
+whose score is exactly each seed's raw threshold and the largest score any event can have below it (raw - 1 where
+the score's grid lets an event reach it, :func:`score_below`), found by perturbing events near the threshold.
 """
 
 from __future__ import annotations
 
+import math
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -18,13 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from adtrigger.bundle import latent_score
+from adtrigger.bundle import ladder, latent_score
 from adtrigger.firmware import hwunits
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
 from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 
 N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overflow bit
 N_EXTREME = 200  # events with one object or MET far above the SM tail but inside the full scale: mu's saturation
+N_AT_THRESHOLD = 8  # events per seed with a score at its raw threshold, and as many just below it
 
 
 def edge_counts(n_events: int) -> tuple[int, int]:
@@ -81,25 +88,179 @@ def reference(design: TriggerDesign, hw: np.ndarray) -> tuple[dict[str, np.ndarr
 
 
 def compare(design: TriggerDesign, score: np.ndarray, result: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict:
-    """Counts of identical scores, trigger bits and overflow bits of one firmware result against a float score."""
-    raw, trig, ovf = result
+    """Counts of identical scores, seed bits and overflow bits of one firmware result against a float score.
+
+    ``trigger_mismatches``: events whose seed mask differs anywhere (a bit beyond the seeds included);
+    ``seed_mismatches``/``seed_accepted``: per seed name; ``n_triggered``: events the active seed accepts."""
+    raw, mask, ovf = result
+    mask = np.asarray(mask, dtype=np.uint8)
     want_raw = design.fixed_score(score)
-    want_trig = score >= design.threshold["value"]
+    want_bits = ladder.seed_bits(score, design.seed_list())
+    bits = ladder.unpack_bits(mask, design.n_seeds)
     from adtrigger.training.vae import OVERFLOW_SCORE
 
     want_ovf = score == OVERFLOW_SCORE
+    names = [seed["name"] for seed in design.seeds]
     return {
         "n_events": len(score),
         "score_mismatches": int(np.count_nonzero(raw != want_raw)),
-        "trigger_mismatches": int(np.count_nonzero(trig != want_trig)),
+        "trigger_mismatches": int(np.count_nonzero(mask != ladder.pack_bits(want_bits))),
         "overflow_mismatches": int(np.count_nonzero(ovf != want_ovf)),
-        "n_triggered": int(np.count_nonzero(trig)),
+        "seed_mismatches": dict(zip(names, map(int, np.count_nonzero(bits != want_bits, axis=0)), strict=True)),
+        "seed_accepted": dict(zip(names, map(int, np.count_nonzero(bits, axis=0)), strict=True)),
+        "n_triggered": int(np.count_nonzero(bits[:, design.active_seed])),
         "n_overflow": int(np.count_nonzero(ovf)),
     }
 
 
+def _sum_of_squares(n: int, terms: int) -> bool:
+    """Whether the integer ``n >= 0`` is a sum of ``terms`` squares (Lagrange, Legendre, Fermat)."""
+    if terms >= 4 or n == 0 or n > 2**40:  # beyond 2**40: not worth factoring, call it reachable
+        return True
+    if terms == 1:
+        return math.isqrt(n) ** 2 == n
+    if terms == 3:
+        while n % 4 == 0:
+            n //= 4
+        return n % 8 != 7
+    p, m = 2, n  # two squares: every prime 3 mod 4 divides n to an even power
+    while p * p <= m:
+        e = 0
+        while m % p == 0:
+            m //= p
+            e += 1
+        if p % 4 == 3 and e % 2:
+            return False
+        p += 1
+    return m % 4 != 3
+
+
+def _group_step(design: TriggerDesign, g: latent_score.LatentGroup) -> int | None:
+    """The raw step of a group's values on the score grid, ``mantissa * 2**(F + scale_log2 - 2 frac_bits)``
+    (None: any raw, for a group whose mu has no grid of its own or whose values the score type truncates)."""
+    if not g.clipped:
+        return None
+    e = int(design.score_type["fraction"]) + g.scale_log2 - 2 * g.frac_bits
+    return None if e < 0 else g.scale_mantissa << e
+
+
+def _group_reaches(design: TriggerDesign, g: latent_score.LatentGroup, raw: int) -> bool:
+    step = _group_step(design, g)
+    return step is None or (raw % step == 0 and _sum_of_squares(raw // step, g.stop - g.start))
+
+
+def reachable(design: TriggerDesign, raw: int) -> bool:
+    """Whether the score's grid lets an event have the raw score ``raw``: some group's raw values are its step
+    (:func:`_group_step`) times a sum of n squares of integers for its n dimensions. The encoder may reach fewer;
+    the cap at the type's maximum is ignored (thresholds lie below it)."""
+    return any(_group_reaches(design, g, raw) for g in design.score_groups)
+
+
+def score_below(design: TriggerDesign, raw: int) -> int | None:
+    """The largest raw score below ``raw`` that an event can have (:func:`reachable`): raw - 1 where the grid allows
+    it. Events there and at ``raw`` tell ``>=`` from ``>`` and from a threshold one step off. None for raw 0."""
+    for r in range(raw - 1, max(-1, raw - 1 - 4096), -1):
+        if reachable(design, r):
+            return r
+    return None
+
+
+def add_threshold_events(
+    design: TriggerDesign, hw: np.ndarray, group_fn: Callable[[np.ndarray], np.ndarray] | None = None, *,
+    per_target: int = N_AT_THRESHOLD, rounds: int = 60, seed: int = 11,
+) -> np.ndarray:  # fmt: skip
+    """``hw`` with its first events replaced by events scoring exactly each seed's raw threshold and
+    :func:`score_below` it (``per_target`` each where found). Search: per target, the events nearest it in a group
+    that can reach it on the grid (and with no other group above it) are perturbed in one or two inputs by a few
+    counts, inside the full scale, and scored by ``group_fn`` ((N, groups) float scores; default: the Keras model's
+    ``latent_score.group_scores``), for up to ``rounds`` rounds. A target no perturbation reached is simply not in
+    the events; :func:`verify` counts what is (``threshold_events``)."""
+    hw = np.asarray(hw, dtype=np.int16)
+    if group_fn is None:
+        group_fn = _keras_group_fn(design)
+    targets = sorted({t for s in design.seeds for t in (s["raw"], score_below(design, s["raw"])) if t is not None})
+    lo, hi = design.hw_lo.astype(np.int64), design.hw_hi.astype(np.int64)
+    pool = hw[((hw >= lo) & (hw <= hi)).all(axis=1)]
+    if not len(pool) or not targets:
+        return hw
+    ok = {t: np.array([_group_reaches(design, g, t) for g in design.score_groups]) for t in targets}
+    rng = np.random.default_rng(seed)
+
+    def distance(g_raw: np.ndarray, t: int) -> np.ndarray:
+        """How far each event is from scoring t: in a group that can, plus how far the other groups exceed t."""
+        over = np.where(g_raw > t, g_raw - t, 0)  # a group above t lifts the max past it
+        dist = np.where(ok[t], np.abs(g_raw - t), np.iinfo(np.int64).max // 4)
+        return (dist + over.sum(axis=1, keepdims=True) - over).min(axis=1)
+
+    seen_g = np.stack([design.fixed_score(c) for c in np.asarray(group_fn(pool), dtype=np.float64).T], axis=1)
+    keep = np.unique(np.concatenate([np.argsort(distance(seen_g, t), kind="stable")[:512] for t in targets]))
+    seen_hw, seen_g = pool[keep], seen_g[keep]  # the events near a target: each round's cost stays small
+    steps = np.array([1, 2, 3, 4, 8, 16, 32])
+    for _ in range(rounds):
+        seen_raw = seen_g.max(axis=1)
+        short = [t for t in targets if np.count_nonzero(seen_raw == t) < per_target]
+        if not short:
+            break
+        children = []
+        for t in short:
+            dist = distance(seen_g, t)
+            top = np.argpartition(dist, min(256, len(dist) - 1))[:256]
+            order = top[np.argsort(dist[top], kind="stable")]  # the 8 nearest and 24 of the next 248: keep exploring
+            near = np.concatenate([order[:8], rng.choice(order[8:256], size=min(24, len(order[8:256])), replace=False)])
+            kids = np.repeat(seen_hw[near].astype(np.int64), 64, axis=0)
+            rows = np.arange(len(kids))
+            for _ in range(2):
+                col = rng.integers(0, hw.shape[1], size=len(kids))
+                delta = rng.choice(steps, size=len(kids)) * rng.choice([-1, 1], size=len(kids))
+                delta[rng.random(len(kids)) < 0.5] = 0  # one input changed or two
+                kids[rows, col] = np.clip(kids[rows, col] + delta, lo[col], hi[col])
+            children.append(kids.astype(np.int16))
+        kids = np.concatenate(children)
+        seen_hw = np.concatenate([seen_hw, kids])
+        new = np.asarray(group_fn(kids), dtype=np.float64)
+        seen_g = np.concatenate([seen_g, np.stack([design.fixed_score(c) for c in new.T], axis=1)])
+    seen_raw = seen_g.max(axis=1)
+    for s in design.seeds:  # where no event reached score_below, the nearest one below the threshold found
+        below = seen_raw[seen_raw < s["raw"]]
+        if len(below) and np.count_nonzero(seen_raw == score_below(design, s["raw"])) == 0:
+            targets.append(int(below.max()))
+    picked = [seen_hw[np.flatnonzero(seen_raw == t)[:per_target]] for t in targets]
+    edge = np.unique(np.concatenate(picked), axis=0)
+    out = hw.copy()
+    room = len(out) - sum(edge_counts(len(out)))  # the extreme and out-of-range events at the end stay
+    out[: min(len(edge), room)] = edge[:room]
+    return out
+
+
+def _keras_group_fn(design: TriggerDesign) -> Callable[[np.ndarray], np.ndarray]:
+    """(N, groups) float: each latent group's score of int16 events (Keras encoder; inside the full scale)."""
+    from adtrigger.training import vae
+
+    model = vae.load_model(design.bundle)
+    return lambda hw: latent_score.group_scores(vae.latent(model, hwunits.from_hardware(hw))[0], design.score_groups)
+
+
+def threshold_coverage(design: TriggerDesign, score: np.ndarray) -> list[dict]:
+    """Per seed: its raw threshold, :func:`score_below` it and the highest event score below it, and how many
+    events score exactly each (an event at ``raw`` and one at ``raw - 1`` pin the comparator down)."""
+    raw = design.fixed_score(score)
+    out = []
+    for s in design.seeds:
+        below = score_below(design, s["raw"])
+        under = raw[raw < s["raw"]]
+        nearest = int(under.max()) if len(under) else None
+        out.append({
+            "name": s["name"], "raw": s["raw"], "n_at": int(np.count_nonzero(raw == s["raw"])),
+            "below": below, "n_below": 0 if below is None else int(np.count_nonzero(raw == below)),
+            "nearest_below": nearest,
+            "n_nearest_below": 0 if nearest is None else int(np.count_nonzero(raw == nearest)),
+        })  # fmt: skip
+    return out
+
+
 def run_csim(exe: Path, hw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled test bench on ``hw`` (N, n) through text files; (score_raw, trigger, overflow)."""
+    """Run the compiled test bench on ``hw`` (N, n) through text files; (score_raw, seed_mask, overflow). The test
+    bench also prints the active seed's trigger bit, checked here against the mask."""
     with tempfile.TemporaryDirectory() as tmp:
         inp, outp = Path(tmp) / "in.dat", Path(tmp) / "out.dat"
         np.savetxt(inp, hw, fmt="%d")
@@ -107,9 +268,18 @@ def run_csim(exe: Path, hw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
         if r.returncode != 0:
             raise FirmwareError(f"C simulation {exe} failed (exit {r.returncode}): {r.stderr.strip()[-500:]}")
         res = np.loadtxt(outp, dtype=np.int64, ndmin=2)
-    if len(res) != len(hw):
-        raise FirmwareError(f"C simulation returned {len(res)} results for {len(hw)} events")
-    return res[:, 0], res[:, 1] > 0, res[:, 2] > 0
+    if len(res) != len(hw) or res.shape[1] != 4:
+        raise FirmwareError(f"C simulation returned {res.shape} results for {len(hw)} events (4 columns each)")
+    return res[:, 0], res[:, 1].astype(np.uint8), res[:, 3] > 0
+
+
+def csim_trigger(exe: Path, hw: np.ndarray) -> np.ndarray:
+    """(N,) bool: the C simulation's single ``trigger`` output (the active seed's bit)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, outp = Path(tmp) / "in.dat", Path(tmp) / "out.dat"
+        np.savetxt(inp, hw, fmt="%d")
+        subprocess.run([str(exe), str(inp), str(outp)], check=True, capture_output=True, timeout=3600)
+        return np.loadtxt(outp, dtype=np.int64, ndmin=2)[:, 2] > 0
 
 
 def verify(
@@ -117,7 +287,9 @@ def verify(
 ) -> dict:
     """Every implementation against every reference; also Keras against ONNX (float scores, exactly)."""
     refs, saturated = reference(design, hw)
-    out: dict = {"n_events": len(hw), "references": sorted(refs), "results": {}, "n_saturated": int(saturated.sum())}
+    out: dict = {"n_events": len(hw), "references": sorted(refs), "results": {}, "n_saturated": int(saturated.sum()),
+                 "seeds": [{"bit": k, **s} for k, s in enumerate(design.seeds)],
+                 "threshold_events": threshold_coverage(design, refs["keras"])}  # fmt: skip
     if "onnx" in refs:
         out["keras_vs_onnx_score_mismatches"] = int(np.count_nonzero(refs["keras"] != refs["onnx"]))
     for name, fn in implementations.items():

@@ -1,5 +1,6 @@
 """The L1 firmware flow on the small trained model: one build (hls4ml C-sim, emulator, da4ml RTL in Verilator, Yosys)
-of a grouped score shared by the tests, bit-exact against Keras (and ONNX once the bundle has it) on 100k events."""
+of a grouped score with a three-seed threshold ladder shared by the tests, bit-exact against Keras (and ONNX once the
+bundle has it) on 100k events: the score, every seed's bit and the overflow bit."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import numpy as np
 import pytest
 
 from adtrigger.bundle import latent_score, update_card
+from adtrigger.bundle.ladder import seed_bits, seeds, unpack_bits
 from adtrigger.firmware import convert, emulator, hwunits, rtl, verify
-from adtrigger.firmware.design import FirmwareError, load_design
+from adtrigger.firmware.design import FirmwareError, _seeds, load_design
 from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
 N_EVENTS = 100_000
@@ -49,19 +51,28 @@ def _grouped_calibrated_copy(trained: Path, out: Path) -> None:
     sm = [ref / f"{p}.h5" for p in ("W_lnu", "QCD", "Z_ll", "ttbar")]
     target = make_target(rate_hz=1000.0, input_rate_hz=1e5)
     calibrate(out, sm, [ref / "A_4l_m50.h5"], target, max_events=20_000, workers=0)
+    for name, fpr in {"VLoose": 0.03, "Tight": 0.003}.items():  # the ladder of conftest's laddered_bundle
+        calibrate(out, sm, [ref / "A_4l_m50.h5"], make_target(fpr=fpr), name=name, activate=False,
+                  max_events=20_000, workers=0)  # fmt: skip
+    update_card(out, {"ladder": {"seeds": ["VLoose", "default", "Tight"], "menu": None}})
 
 
 @pytest.fixture(scope="session")
 def firmware_bundle(trained_bundle, tmp_path_factory, request) -> tuple[Path, dict]:
-    """The one compiled firmware of the session, of a calibrated bundle with a grouped score: a copy of the shared
-    calibrated bundle when training gave it groups, else the trained bundle with FW_GROUPS, exported and calibrated."""
+    """The one compiled firmware of the session, of a calibrated bundle with a grouped score and a three-seed ladder
+    (VLoose, default, Tight): a copy of the shared laddered bundle when training gave it groups, else the trained
+    bundle with FW_GROUPS, exported, calibrated and laddered the same way."""
     bundle = tmp_path_factory.mktemp("fw") / trained_bundle.name
     if len(_record_groups(trained_bundle)) > 1:
-        shutil.copytree(request.getfixturevalue("calibrated_bundle"), bundle)
+        shutil.copytree(request.getfixturevalue("laddered_bundle"), bundle)
     else:
         _grouped_calibrated_copy(trained_bundle, bundle)
     summary = build_firmware(bundle, FirmwareSettings(n_events=N_EVENTS))
     return bundle, summary
+
+
+def _card(bundle: Path) -> dict:
+    return json.loads((bundle / "bundle.json").read_text())
 
 
 def _keras_score(design, x: np.ndarray) -> np.ndarray:
@@ -83,11 +94,30 @@ def test_csim_emulator_and_rtl_are_bit_exact(firmware_bundle):
     assert set(detail["results"]) == {"csim", "emulator", "rtl"}
     if (bundle / "model.onnx").is_file():
         assert "onnx" in detail["references"] and detail["keras_vs_onnx_score_mismatches"] == 0
+    card_seeds = seeds(_card(bundle))
+    assert [s.name for s in card_seeds] == ["VLoose", "default", "Tight"]
+    assert [(s["name"], s["raw"]) for s in detail["seeds"]] == [(s.name, s.raw) for s in card_seeds]
+    assert [(s["name"], s["raw"], s["bit"]) for s in summary["seeds"]] == [
+        (s.name, s.raw, k) for k, s in enumerate(card_seeds)
+    ]
     for per_ref in detail["results"].values():
         for c in per_ref.values():
             assert c["score_mismatches"] == c["trigger_mismatches"] == c["overflow_mismatches"] == 0
-            assert 0 < c["n_triggered"] < N_EVENTS  # both decisions occur, so identical bits mean something
+            assert c["seed_mismatches"] == {s.name: 0 for s in card_seeds}  # every seed bit on every event
+            accepted = [c["seed_accepted"][s.name] for s in card_seeds]
+            assert N_EVENTS > accepted[0] > accepted[1] > accepted[2] > 0  # looser seeds accept more, none all
+            assert c["n_triggered"] == c["seed_accepted"]["default"]  # the single trigger is the active seed's
             assert c["n_overflow"] == verify.N_OVERFLOW  # every out-of-range event raised the overflow bit
+    # the comparators' edges are among the verified events: each seed's raw threshold, and the highest raw below it
+    # (raw - 1 where the score's grid lets an event reach it; the search may miss a rare one, then the next below)
+    design = load_design(bundle)
+    edges = detail["threshold_events"]
+    assert [e["raw"] for e in edges] == [s.raw for s in card_seeds]
+    for e in edges:
+        assert e["n_at"] > 0 and e["n_nearest_below"] > 0, e
+        assert e["below"] == verify.score_below(design, e["raw"]) and e["nearest_below"] <= e["below"] < e["raw"]
+        assert not any(verify.reachable(design, r) for r in range(e["below"] + 1, e["raw"]))
+    assert any(e["below"] == e["raw"] - 1 and e["n_below"] > 0 for e in edges)  # raw - 1 itself, for some seed
 
 
 def test_emulator_matches_keras_on_fresh_events(firmware_bundle):
@@ -98,16 +128,106 @@ def test_emulator_matches_keras_on_fresh_events(firmware_bundle):
     design = load_design(bundle, None if summary["threshold"]["source"] == "card" else summary["threshold"]["score"])
     assert design.score_groups == latent_score.groups_from_json(design.card["score"]["groups"], design.n_latent)
     lib = bundle / "firmware" / "emulator" / emulator.library_name(design.namespace)
-    raw, trig, ovf = emulator.Emulator(lib, design.namespace).predict(verify.verification_events(3000, seed=99))
+    emu = emulator.Emulator(lib, design.namespace)
+    raw, mask, ovf = emu.predict(verify.verification_events(3000, seed=99))
     hw = verify.verification_events(3000, seed=99)
     x = hwunits.from_hardware(hw)
     score = _keras_score(design, x)
     np.testing.assert_array_equal(raw, design.fixed_score(score))
+    np.testing.assert_array_equal(unpack_bits(mask, 3), seed_bits(score, seeds(design.card)))
+    trig = emu.trigger(mask)
     np.testing.assert_array_equal(trig, score >= design.threshold["value"])
     np.testing.assert_array_equal(ovf, vae.input_overflow(x))
     mu = vae.latent(vae.load_model(bundle), x[~ovf])[0]
     winner = latent_score.group_scores(mu, design.score_groups).argmax(axis=1)[trig[~ovf]]
     assert len(set(winner.tolist())) > 1  # the triggered events are not all one group's: the max is exercised
+
+
+def test_every_path_gives_the_bundles_seed_bits_at_the_thresholds(firmware_bundle):
+    """C-sim and emulator, run here on the test bench's events (the verification's first 1000: the events exactly
+    at each seed's raw threshold and just below it come first) and on fresh events with saturating and out-of-range
+    ones: bit k of the mask is ``seed_bits(Keras score, seeds(card))[:, k]`` on every event; the RTL's per-seed
+    counts on all 100k verification events are in the report."""
+    from adtrigger.training import vae
+
+    bundle, _ = firmware_bundle
+    design = load_design(bundle)
+    card_seeds = seeds(design.card)
+    fw = bundle / "firmware"
+    tb = np.loadtxt(fw / "hls" / "tb" / "hw_inputs.dat", dtype=np.int64, ndmin=2).astype(np.int16)
+    hw = np.concatenate([tb, verify.verification_events(3000, seed=99)])
+    x = hwunits.from_hardware(hw)
+    score = _keras_score(design, x)
+    raw_want, bits_want = design.fixed_score(score), seed_bits(score, card_seeds)
+    detail = json.loads((fw / "report.json").read_text())["verification_detail"]
+    for s, e in zip(card_seeds, detail["threshold_events"], strict=True):  # the edges: at raw, and the next below
+        assert np.count_nonzero(raw_want == s.raw) > 0, s
+        assert raw_want[raw_want < s.raw].max() == e["nearest_below"], (s, e)
+    saturating = (latent_score.saturated(vae.latent(vae.load_model(bundle), x)[0], design.score_groups)
+                  & ~vae.input_overflow(x))  # fmt: skip
+    assert saturating.any() and vae.input_overflow(x).sum() == verify.N_OVERFLOW
+    exe = fw / "hls" / "tb" / f"{design.namespace}_trigger_csim"
+    emu = emulator.Emulator(fw / "emulator" / emulator.library_name(design.namespace), design.namespace)
+    for name, (raw, mask, ovf) in {"csim": verify.run_csim(exe, hw), "emulator": emu.predict(hw)}.items():
+        np.testing.assert_array_equal(raw, raw_want, err_msg=name)
+        np.testing.assert_array_equal(unpack_bits(mask, len(card_seeds)), bits_want, err_msg=name)
+        np.testing.assert_array_equal(mask, design.seed_mask(raw), err_msg=name)
+        assert (mask[ovf] == 0b111).all() and (mask[saturating] == design.seed_mask(raw[saturating])).all()
+        np.testing.assert_array_equal(ovf, vae.input_overflow(x), err_msg=name)
+    np.testing.assert_array_equal(verify.csim_trigger(exe, hw), bits_want[:, design.active_seed])
+    header = (fw / "hls" / "firmware" / f"{design.namespace}_trigger.h").read_text()
+    assert "static const unsigned N_SEEDS = 3;" in header and "seeds_t &seeds, ap_uint<1> &trigger" in header
+    assert all(f"{s.raw}ULL,  // bit {k}: {s.name!r}" in header for k, s in enumerate(card_seeds))
+    assert detail["results"]["rtl"]["keras"]["seed_mismatches"] == {s.name: 0 for s in card_seeds}
+
+
+def test_a_bundle_without_a_ladder_has_one_seed(calibrated_bundle, laddered_bundle):
+    """No ladder: one seed, the active threshold (its bit is the trigger); --threshold: one seed "threshold"."""
+    plain = load_design(calibrated_bundle)
+    assert [(s["name"], s["raw"]) for s in plain.seeds] == [(s.name, s.raw) for s in seeds(plain.card)]
+    assert plain.n_seeds == 1 and plain.active_seed == 0 and plain.threshold["name"] == "default"
+    laddered = load_design(laddered_bundle)
+    assert [s["name"] for s in laddered.seeds] == ["VLoose", "default", "Tight"] and laddered.active_seed == 1
+    assert laddered.threshold == {**plain.threshold}  # the active seed is the same threshold
+    override = load_design(laddered_bundle, threshold=3.3)
+    f = override.score_type["fraction"]
+    grid = float(np.ceil(3.3 * 2**f)) / 2**f  # the smallest grid value >= 3.3: its score, so seed_bits is exact
+    assert override.seeds == [{"name": "threshold", "raw": int(grid * 2**f), "value": grid, "score": grid}]
+    assert override.threshold["source"] == "command line"
+
+
+def test_bad_seeds_are_refused(laddered_bundle):
+    card = json.loads((laddered_bundle / "bundle.json").read_text())
+    st = dict(card["fixed_point"]["score"])
+    path = laddered_bundle
+    assert [s["name"] for s in _seeds(card, None, st, path)[0]] == ["VLoose", "default", "Tight"]
+    bad = json.loads(json.dumps(card))
+    bad["active_threshold"] = "elsewhere"
+    bad["thresholds"]["elsewhere"] = bad["thresholds"]["Tight"]
+    with pytest.raises(FirmwareError, match="not a seed of its ladder"):
+        _seeds(bad, None, st, path)
+    bad = json.loads(json.dumps(card))
+    bad["thresholds"]["Tight"]["fixed"]["raw"] += 1
+    with pytest.raises(FirmwareError, match=r"'Tight'.*not its score"):
+        _seeds(bad, None, st, path)
+    bad["thresholds"]["Tight"]["fixed"] = None
+    with pytest.raises(FirmwareError, match=r"'Tight'.*no fixed value"):
+        _seeds(bad, None, st, path)
+    narrow = {**st, "width": st["fraction"] + 1, "integer": 1}  # the largest score is just under 2
+    with pytest.raises(FirmwareError, match=r"'VLoose'.*above the largest firmware score"):
+        _seeds(card, None, narrow, path)
+
+
+def test_sums_of_squares_and_the_score_below():
+    squares = {n: set() for n in (1, 2, 3)}
+    for a in range(0, 40):
+        squares[1].add(a * a)
+        for b in range(0, 40):
+            squares[2].add(a * a + b * b)
+            squares[3].update(a * a + b * b + c * c for c in range(0, 40))
+    for terms, sums in squares.items():
+        assert [n for n in range(400) if verify._sum_of_squares(n, terms)] == sorted(x for x in sums if x < 400)
+    assert all(verify._sum_of_squares(n, 4) for n in range(400))
 
 
 def test_report_numbers_come_from_the_tools(firmware_bundle):
@@ -127,6 +247,10 @@ def test_report_numbers_come_from_the_tools(firmware_bundle):
     assert summary["goals"]["lut<=11800"] == (luts <= 11_800)
     card = json.loads((bundle / "bundle.json").read_text())
     assert card["firmware"]["yosys"]["lut"] == luts
+    assert [(s["name"], s["raw"]) for s in card["firmware"]["seeds"]] == [(s.name, s.raw) for s in seeds(card)]
+    assert card["firmware"]["verification"]["seed_mismatches"]["rtl"]["keras"] == {s.name: 0 for s in seeds(card)}
+    for s in seeds(card):
+        assert f"| `{s.name}`" in md and f"{s.raw:,}" in md
     assert "firmware/report.json" in card["files"]
     assert (fw / "hls" / "build_trigger.tcl").is_file() and (fw / "hls" / "tb" / "hw_inputs.dat").is_file()
 
@@ -164,11 +288,15 @@ def test_two_emulators_in_one_process(firmware_bundle, second_emulator):
     hw = verify.verification_events(2000, seed=5)
     x = hwunits.from_hardware(hw)
     assert second.score_groups == latent_score.single_group(second.n_latent)  # no card: one plain group
+    assert (e1.n_seeds, e1.seeds, e1.active_seed) == (3, ["VLoose", "default", "Tight"], 1)
+    assert (e2.n_seeds, e2.seeds, e2.active_seed) == (1, ["threshold"], 0)  # no ladder: one bit, the threshold
     for design, emu in ((first, e1), (second, e2)):
         score = _keras_score(design, x)
-        raw, trig, _ = emu.predict(hw)
+        raw, mask, _ = emu.predict(hw)
         np.testing.assert_array_equal(raw, design.fixed_score(score))
-        np.testing.assert_array_equal(trig, score >= design.threshold["value"])
+        np.testing.assert_array_equal(unpack_bits(mask, design.n_seeds), seed_bits(score, design.seed_list()))
+        assert mask.max() < 2**design.n_seeds  # no bit beyond the seeds
+        np.testing.assert_array_equal(emu.trigger(mask), score >= design.threshold["value"])
     assert not np.array_equal(e1.predict(hw)[0], e2.predict(hw)[0])  # the two really are different models
     for lib, ns in ((lib1, first.namespace), (lib2, ns2)):
         out = subprocess.run(["nm", "-D", "--defined-only", "-C", str(lib)], capture_output=True, text=True).stdout
