@@ -37,31 +37,66 @@ def _fail(message: str) -> typer.Exit:
 def generate(
     out: Annotated[Path, typer.Option("--out", "-o", help="output file: .h5 (public layout) or .parquet")],
     process: Annotated[
-        str | None, typer.Option("--process", "-p", help="built-in process: W, Z, ttbar, QCD, A4l, LQ, h0, hplus")
+        str | None,
+        typer.Option("--process", "-p", help="built-in process: W, Z, ttbar, QCD, A4l, LQ, h0, hplus, MinBias (ZB)"),
     ] = None,
     card: Annotated[Path | None, typer.Option("--card", help="a Pythia command file to use as the process")] = None,
     name: Annotated[str | None, typer.Option(help="process name for --card (default: the card's file stem)")] = None,
-    events: Annotated[int, typer.Option("--events", "-n", help="preselected events to write")] = 1000,
+    events: Annotated[int, typer.Option("--events", "-n", help="events (with --pileup: crossings) to write")] = 1000,
     seed: Annotated[int, typer.Option(help="run seed; shard i uses Pythia seed seed*1000+i+1")] = 1,
     shard_events: Annotated[int, typer.Option(help="preselected events per shard")] = 2000,
     workers: Annotated[int | None, typer.Option(help="local Dask workers (default: all cores)")] = None,
     scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    pileup: Annotated[
+        float | None,
+        typer.Option(
+            "--pileup",
+            metavar="MU",
+            help="overlay Poisson(MU) minimum-bias interactions per crossing (L1 objects from towers, no HLT features)",
+        ),
+    ] = None,
+    preselection: Annotated[
+        str | None,
+        typer.Option(help="'lepton' (e/gamma or mu > 23 GeV) or 'none' [default: none for MinBias, else lepton]"),
+    ] = None,
+    pus: Annotated[str, typer.Option(help="tower pileup subtraction: 'donut' (jets; rho for e/gamma) or 'none'")] = (
+        "donut"
+    ),
+    pool_size: Annotated[int, typer.Option(help="soft minimum-bias interactions generated once and reused")] = 20_000,
+    pthat_cut: Annotated[
+        float, typer.Option(help="GeV: pileup interactions above it are generated fresh (HardQCD), below from the pool")
+    ] = 25.0,
+    colliding_bunches: Annotated[
+        int, typer.Option(help="colliding bunches of 3564: a zero-bias stream's rate is 11245.5 Hz x this")
+    ] = 2544,
 ) -> None:
-    """Generate preselected events of one process with Pythia 8 (13 TeV) as L1 objects and HLT features."""
+    """Generate preselected events of one process with Pythia 8 (13 TeV) as L1 objects and HLT features.
+
+    With --pileup each event is a bunch crossing: the process's event plus Poisson(MU) pileup (MinBias: pileup
+    only, a zero-bias stream). Pileup comes from a soft pool reused across crossings plus a hard tail generated
+    fresh for every crossing (docs/events.md).
+    """
     from adtrigger.training.stream.cards import CardError, builtin_card, load_card
     from adtrigger.training.stream.generator import generate_to_file
     from adtrigger.training.stream.io import StreamFormatError, event_format
+    from adtrigger.training.stream.pileup import PileupParams
+    from adtrigger.training.stream.towers import TowerParams
 
     if (process is None) == (card is None):
         raise _fail("give exactly one of --process or --card")
     try:
         event_format(out)
         the_card = builtin_card(process) if process is not None else load_card(card, name)
+        if pus not in ("donut", "none"):
+            raise ValueError(f"--pus must be 'donut' or 'none', got {pus!r}")
+        towers = TowerParams(jet_pus=pus, eg_pu="rho" if pus == "donut" else "none")
+        params = None if pileup is None else PileupParams(mu=pileup, pool_size=pool_size, pthat_cut=pthat_cut)
         sample = generate_to_file(
             the_card, events, seed, out, force=force, shard_events=shard_events, workers=workers,
-            scheduler=scheduler, show_progress=not quiet,
+            scheduler=scheduler, show_progress=not quiet, pileup=params, preselection=preselection, towers=towers,
+            colliding_bunches=colliding_bunches,
         )  # fmt: skip
     except (CardError, StreamFormatError, FileExistsError, ValueError) as err:
         raise _fail(str(err)) from None
@@ -71,6 +106,16 @@ def generate(
         f"(pass {m['pass_fraction']:.4g}), sigma_gen {m['sigma_gen_pb']:.4g} pb, "
         f"{sum(m['generation_seconds']):.1f} s of generation"
     )
+    if "pileup" in m:
+        p = m["pileup"]
+        typer.echo(
+            f"pileup mu {p['mu']:g} (mean {m['n_pileup_mean']:.2f}): pool {p.get('pool_size', 0)} soft interactions "
+            f"reused {p.get('pool_reuse_factor', 0):.1f}x, {p['n_hard_generated']} fresh hard ones "
+            f"(pTHat >= {p['pthat_cut']:g} GeV, f = {p.get('hard_fraction', 0):.4g})"
+        )
+    if "input_rate_hz" in m:
+        rate_mhz = m["input_rate_hz"] / 1e6
+        typer.echo(f"zero-bias stream: {rate_mhz:.2f} MHz of crossings ({m['colliding_bunches']} colliding bunches)")
 
 
 @app.command()
@@ -352,6 +397,21 @@ def calibrate(
     input_rate: Annotated[str | None, typer.Option(help="input (SM) event rate, e.g. 100kHz")] = None,
     events_per_day: Annotated[float | None, typer.Option(help="target SM events a day (needs --input-rate)")] = None,
     fpr: Annotated[float | None, typer.Option(help="target SM false-positive rate, e.g. 1e-5")] = None,
+    menu: Annotated[
+        str | None, typer.Option(help="reference L1 menu (file or built-in name, e.g. run3_like) for pure rates")
+    ] = None,
+    pure_rate: Annotated[
+        str | None, typer.Option(help="target pure rate, e.g. 1kHz: crossings the AD takes and the menu does not")
+    ] = None,
+    ladder: Annotated[
+        bool, typer.Option("--ladder", help="calibrate a ladder of seeds at pure rates (see --ladder-rates)")
+    ] = False,
+    ladder_rates: Annotated[
+        str | None, typer.Option(help="the ladder's seeds, loosest first: VLoose=20kHz,Loose=10kHz,... (default)")
+    ] = None,
+    colliding_bunches: Annotated[
+        int | None, typer.Option(help="LHC colliding bunches: input rate = 11245.5 Hz x N (default: the stream's)")
+    ] = None,
     name: Annotated[str, typer.Option(help="threshold name in the card")] = "default",
     activate: Annotated[bool, typer.Option(help="make it the active threshold")] = True,
     max_events: Annotated[int | None, typer.Option(help="read at most this many events per file")] = None,
@@ -361,35 +421,125 @@ def calibrate(
     ] = None,
     scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler")] = None,
 ) -> None:
-    """Set a threshold for a target SM rate on one SM half, check it on the other, and write it into the bundle."""
+    """Set a threshold for a target SM rate on one SM half, check it on the other, and write it into the bundle.
+
+    On a zero-bias stream the input rate is the colliding-bunch rate its manifest records (28.6 MHz by default), so
+    --rate 1kHz means 1 kHz of LHC collisions. --menu with --pure-rate sets the threshold on the crossings the menu
+    rejects; --ladder writes several named seeds at pure rates in one pass."""
     from adtrigger.bundle import BundleError
+    from adtrigger.bundle.ladder import collision_rate_hz
     from adtrigger.bundle.rates import make_target, parse_rate
     from adtrigger.training.calibration import calibrate as run_calibrate
+    from adtrigger.training.calibration import calibrate_ladder, parse_ladder
+    from adtrigger.training.calibration.sources import stream_input_rate
     from adtrigger.training.stream.io import StreamFormatError
 
     try:
-        target = make_target(
-            rate_hz=None if rate is None else parse_rate(rate), events_per_day=events_per_day, fpr=fpr,
-            input_rate_hz=None if input_rate is None else parse_rate(input_rate),
-        )  # fmt: skip
-        entry = run_calibrate(
-            model_dir, data, data_signal or [], target, name=name, activate=activate, max_events=max_events,
-            shard_events=shard_events, workers=workers, scheduler=scheduler,
-        )  # fmt: skip
+        if input_rate is not None:
+            rate_in = parse_rate(input_rate)
+        elif colliding_bunches is not None:
+            rate_in = collision_rate_hz(colliding_bunches)
+        elif ladder or rate is not None or events_per_day is not None or pure_rate is not None:
+            rate_in = stream_input_rate(data)  # a zero-bias stream's crossing rate; None for a preselected one
+        else:
+            rate_in = None
+        options = dict(max_events=max_events, shard_events=shard_events, workers=workers, scheduler=scheduler)
+        if ladder:
+            if rate is not None or events_per_day is not None or fpr is not None or pure_rate is not None:
+                raise BundleError("--ladder sets its own pure-rate targets (--ladder-rates); drop the other targets")
+            seeds = [(n, make_target(pure_rate_hz=r, input_rate_hz=rate_in, menu=menu))
+                     for n, r in parse_ladder(ladder_rates)]  # fmt: skip
+            active = name if name != "default" else "Medium"
+            entries = calibrate_ladder(model_dir, data, data_signal or [], seeds, menu=menu, activate=active,
+                                       **options)  # fmt: skip
+        else:
+            target = make_target(
+                rate_hz=None if rate is None else parse_rate(rate), events_per_day=events_per_day, fpr=fpr,
+                pure_rate_hz=None if pure_rate is None else parse_rate(pure_rate), menu=menu, input_rate_hz=rate_in,
+            )  # fmt: skip
+            entries = {name: run_calibrate(model_dir, data, data_signal or [], target, name=name, activate=activate,
+                                           menu=menu, **options)}  # fmt: skip
     except (BundleError, StreamFormatError, FileNotFoundError, ValueError) as err:
         raise _fail(str(err)) from None
+    for seed_name, entry in entries.items():
+        _echo_threshold(model_dir, seed_name, entry)
+    reports = [f for e in entries.values() for f in e["report"].values()]
+    typer.echo(f"wrote {model_dir}/sm_distribution.json, {', '.join(reports)}" + (", menu.yaml" if ladder else ""))
+
+
+def _echo_threshold(model_dir: Path, name: str, entry: dict) -> None:
+    """One calibrated threshold: its score, the held-out rates (total, and pure against a menu), the signals."""
     a = entry["achieved"]
     rate_text = f", {a['rate_hz']:.4g} Hz [{a['rate_hz_lo']:.4g}, {a['rate_hz_hi']:.4g}]" if "rate_hz" in a else ""
+    if "pure_rate_hz" in a:
+        rate_text += f"; pure {a['pure_rate_hz']:.4g} Hz [{a['pure_rate_hz_lo']:.4g}, {a['pure_rate_hz_hi']:.4g}]"
     fixed = f", L1 raw {entry['fixed']['raw']}" if entry["fixed"] else ""
     typer.echo(
         f"{model_dir}: threshold {name!r} score >= {entry['score']!r}{fixed}; held-out SM FPR {a['fpr']:.4g} "
         f"[{a['fpr_lo']:.4g}, {a['fpr_hi']:.4g}]{rate_text} (target FPR {entry['target']['fpr']:.4g})"
     )
+    menu = entry.get("signal_menu", {})
     for sig, eff in entry["signal_efficiency"].items():
-        typer.echo(f"  {sig}: efficiency {eff:.4g}")
+        extra = ""
+        if sig in menu:
+            m = menu[sig]
+            extra = f"; menu {m['menu']:.4g}, menu OR AD {m['menu_or_ad']:.4g} (gain {m['gain']:+.4g})"
+        typer.echo(f"  {sig}: efficiency {eff:.4g}{extra}")
     if entry["warning"]:
         typer.secho(f"warning: threshold {name!r}: {entry['warning']}", fg=typer.colors.YELLOW, err=True)
-    typer.echo(f"wrote {model_dir}/sm_distribution.json, {', '.join(entry['report'].values())}")
+
+
+@app.command()
+def menu(
+    menu_name: Annotated[str, typer.Argument(metavar="MENU", help="a menu YAML file or a built-in name")] = "run3_like",
+    data: Annotated[
+        list[Path] | None, typer.Option("--data", metavar="FILE", help="events (zero-bias or a cocktail); repeat")
+    ] = None,
+    input_rate: Annotated[
+        str | None, typer.Option(help="input event rate, e.g. 28.6MHz (default: the files' input_rate_hz)")
+    ] = None,
+    colliding_bunches: Annotated[
+        int | None, typer.Option(help="input rate = 11,245.5 Hz x this many colliding bunches (zero-bias)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the rates as JSON")] = False,
+) -> None:
+    """Each seed's raw, prescaled and pure rate of a reference L1 menu on an event stream, and the menu's total,
+    with 68 % Clopper-Pearson intervals (docs/menu.md)."""
+    import json
+
+    from adtrigger.bundle import BundleError
+    from adtrigger.bundle.ladder import collision_rate_hz
+    from adtrigger.bundle.rates import parse_rate
+    from adtrigger.training.menu import MenuCounts, MenuError, iter_chunks, load_menu, rates_table, stream_coverage
+    from adtrigger.training.stream.io import StreamFormatError, read_events
+
+    if not data:
+        raise _fail("give the events: --data FILE (repeat for several files of one stream)")
+    try:
+        manifests = [read_events(f, max_events=0).manifest for f in data]
+        given = [r for r in (input_rate, colliding_bunches) if r is not None]
+        if len(given) > 1:
+            raise MenuError("give at most one of --input-rate and --colliding-bunches")
+        if input_rate is not None:
+            rate = parse_rate(input_rate)
+        elif colliding_bunches is not None:
+            rate = collision_rate_hz(colliding_bunches)
+        else:
+            rates = {m.get("input_rate_hz") for m in manifests} - {None}
+            if len(rates) != 1:
+                why = "carry no input_rate_hz" if not rates else f"disagree on input_rate_hz ({sorted(rates)})"
+                raise MenuError(f"the files {why}: give --input-rate RATE (e.g. 28.6MHz) or --colliding-bunches N")
+            rate = float(rates.pop())
+        if not (rate > 0):
+            raise MenuError(f"the input rate must be positive, got {rate}")
+        the_menu = load_menu(menu_name, *stream_coverage(manifests))
+        counts = MenuCounts(len(the_menu.seeds))
+        for particles, event_id, weight in iter_chunks(data):
+            counts.add(the_menu, particles, event_id, weight)
+        result = counts.rates(the_menu, rate)
+    except (MenuError, BundleError, StreamFormatError, FileNotFoundError, ValueError) as err:
+        raise _fail(str(err)) from None
+    typer.echo(json.dumps(result, indent=2) if as_json else rates_table(result))
 
 
 def main() -> None:  # pragma: no cover - console entry

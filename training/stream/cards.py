@@ -1,4 +1,4 @@
-"""Pythia 8 process cards: the built-in SM processes and benchmark signals, and user command files.
+"""Pythia 8 process cards: the built-in SM processes, benchmark signals and minimum bias, and user command files.
 
 A card is a plain Pythia command file (``key = value`` lines, ``!`` or ``#`` comments), so a physicist adds a
 new signal by writing one, with no code. The built-in cards are the ones checked in ``../shared/FACTS.md``.
@@ -12,6 +12,8 @@ from pathlib import Path
 
 SM_PROCESSES = ("W_lnu", "QCD", "Z_ll", "ttbar")
 SIGNALS = ("A_4l_m50", "LQ_btau_m80", "h0_tautau_m60", "hplus_taunu_m60")
+# Minimum bias for zero-bias streams and its hard tail (pileup.py); not part of the preselected SM cocktail.
+MINBIAS = ("MinBias", "MinBias_hard")
 
 # Short names a person types; the canonical names are refstream-v1's file names.
 ALIASES = {
@@ -28,6 +30,9 @@ ALIASES = {
     "HPLUS": "hplus_taunu_m60",
     "H+": "hplus_taunu_m60",
     "HTAUNU": "hplus_taunu_m60",
+    "MINBIAS": "MinBias",
+    "ZB": "MinBias",
+    "ZEROBIAS": "MinBias",
 }
 
 # Lines the generator sets itself: a card must not fight over them.
@@ -77,17 +82,17 @@ def _builtin_text(name: str) -> str:
 
 
 def common_lines() -> tuple[str, ...]:
-    """The settings every process shares (13 TeV, MPI off, long-lived hadrons stable)."""
+    """The settings every process shares (13 TeV, MPI off unless a card turns it on, long-lived hadrons stable)."""
     return _parse(_builtin_text("common"), "common.cmnd")[1]
 
 
 def canonical_name(process: str) -> str:
     """The canonical process name for a name or alias, or CardError listing what is known."""
-    if process in SM_PROCESSES + SIGNALS:
+    if process in SM_PROCESSES + SIGNALS + MINBIAS:
         return process
     name = ALIASES.get(process.upper())
     if name is None:
-        known = ", ".join(SM_PROCESSES + SIGNALS)
+        known = ", ".join(SM_PROCESSES + SIGNALS + MINBIAS)
         raise CardError(f"unknown process {process!r}; known: {known} (or give --card FILE)")
     return name
 

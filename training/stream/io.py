@@ -146,6 +146,8 @@ def write_h5(sample: EventSample, path: str | os.PathLike[str], *, force: bool =
             if sample.hlt is not None:
                 ds = put("HLTFeatures", sample.hlt.astype(np.float32))
                 ds.attrs["HLTFeatureNames"] = np.array(HLT_FEATURE_NAMES, dtype=h5py.string_dtype())
+            if sample.n_pileup is not None:
+                put("NPileup", sample.n_pileup.astype(np.int16))
             f.attrs["ProcessNames"] = np.array(sample.process_names, dtype=h5py.string_dtype())
             if len(sample.process_names) == 1:
                 f.attrs["ProcessName"] = sample.process_names[0]
@@ -202,7 +204,8 @@ def read_h5(path: str | os.PathLike[str], *, max_events: int | None = None) -> E
                     raise StreamFormatError(f"{path}: HLTFeatureNames differ from layout.HLT_FEATURE_NAMES")
                 hlt = ds[sel]
             fields = {"process": process, "process_names": names, "weight": weight, "event_id": event_id}
-            fields.update(hlt=hlt, manifest=_h5_manifest(f, path))
+            n_pileup = f["NPileup"][sel] if "NPileup" in f else None  # files without pileup have none
+            fields.update(hlt=hlt, manifest=_h5_manifest(f, path), n_pileup=n_pileup)
     except StreamFormatError:
         raise
     except (OSError, ValueError, TypeError, KeyError) as exc:  # h5py: OSError for truncated / not HDF5
@@ -228,6 +231,8 @@ def write_parquet(sample: EventSample, path: str | os.PathLike[str], *, force: b
     if sample.hlt is not None:
         hlt_t = np.ascontiguousarray(sample.hlt.T)
         columns.update({name: pa.array(hlt_t[i]) for i, name in enumerate(_HLT_COLUMNS)})
+    if sample.n_pileup is not None:
+        columns["n_pileup"] = pa.array(sample.n_pileup, pa.int16())
     table = pa.table(columns).replace_schema_metadata(
         {MANIFEST_KEY: json.dumps(sample.manifest), PROCESS_NAMES_KEY: json.dumps(sample.process_names)}
     )
@@ -270,7 +275,8 @@ def read_parquet(path: str | os.PathLike[str], max_events: int | None = None) ->
         hlt = stack(_HLT_COLUMNS) if all(c in table.column_names for c in _HLT_COLUMNS) else None
         weight, event_id = table.column("weight").to_numpy(), table.column("event_id").to_numpy()
         fields = {"process": idx.to_numpy(), "process_names": names, "weight": weight, "event_id": event_id}
-        fields.update(hlt=hlt, manifest=manifest)
+        n_pileup = table.column("n_pileup").to_numpy() if "n_pileup" in table.column_names else None
+        fields.update(hlt=hlt, manifest=manifest, n_pileup=n_pileup)
         particles = stack(L1_INPUT_NAMES)
     except StreamFormatError:
         raise

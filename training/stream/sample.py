@@ -20,6 +20,7 @@ class EventSample:
     event_id: (N,) int64, unique within a file.
     hlt: (N, 21) float32 HLT features, or None when the source has none (e.g. public files).
     manifest: JSON-serialisable record of how the events were made.
+    n_pileup: (N,) int16 pileup interactions in each crossing, or None when the source does not say (no pileup).
     """
 
     particles: np.ndarray
@@ -29,6 +30,7 @@ class EventSample:
     event_id: np.ndarray
     hlt: np.ndarray | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
+    n_pileup: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.particles)
@@ -45,6 +47,10 @@ class EventSample:
             self.hlt = np.asarray(self.hlt, dtype=np.float32)
             if self.hlt.shape != (n, N_HLT_FEATURES):
                 raise ValueError(f"hlt must be ({n}, {N_HLT_FEATURES}), got {self.hlt.shape}")
+        if self.n_pileup is not None:
+            self.n_pileup = np.asarray(self.n_pileup, dtype=np.int16)
+            if self.n_pileup.shape != (n,):
+                raise ValueError(f"n_pileup must be ({n},), got {self.n_pileup.shape}")
         if n and (self.process.min() < 0 or self.process.max() >= len(self.process_names)):
             raise ValueError("process labels out of range of process_names")
 
@@ -76,11 +82,13 @@ class EventSample:
             event_id=self.event_id[mask],
             hlt=None if self.hlt is None else self.hlt[mask],
             manifest=self.manifest,
+            n_pileup=None if self.n_pileup is None else self.n_pileup[mask],
         )
 
 
 def concatenate(samples: list[EventSample], manifest: dict[str, Any] | None = None) -> EventSample:
-    """Join samples, merging their process-name tables; HLT features survive only if every part has them."""
+    """Join samples, merging their process-name tables; HLT features and pileup counts survive only if every part
+    has them."""
     names: list[str] = []
     for s in samples:
         for n in s.process_names:
@@ -88,6 +96,7 @@ def concatenate(samples: list[EventSample], manifest: dict[str, Any] | None = No
                 names.append(n)
     remap = [np.array([names.index(n) for n in s.process_names], dtype=np.int16) for s in samples]
     has_hlt = all(s.hlt is not None for s in samples)
+    has_pu = bool(samples) and all(s.n_pileup is not None for s in samples)
     return EventSample(
         particles=np.concatenate([s.particles for s in samples]) if samples else np.zeros((0, N_OBJECTS, 3)),
         process=np.concatenate([r[s.process] for r, s in zip(remap, samples, strict=True)]) if samples else np.zeros(0),
@@ -96,4 +105,5 @@ def concatenate(samples: list[EventSample], manifest: dict[str, Any] | None = No
         event_id=np.concatenate([s.event_id for s in samples]) if samples else np.zeros(0),
         hlt=np.concatenate([s.hlt for s in samples]) if has_hlt and samples else None,
         manifest=manifest if manifest is not None else {"parts": [s.manifest for s in samples]},
+        n_pileup=np.concatenate([s.n_pileup for s in samples]) if has_pu else None,
     )
