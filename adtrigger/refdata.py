@@ -26,3 +26,22 @@ def refstream_missing() -> str | None:
         return None
     return (f"refstream-v1 not found at {where}: set {ENV} to a folder of its files, or make an equivalent one "
             f"with `adtrigger refstream --out DIR` (README: 'Data')")  # fmt: skip
+
+
+ZEROBIAS_ENV = "ADTRIGGER_ZEROBIAS"
+
+
+def zerobias_dir() -> Path:
+    """The zerobias-v1 folder (zero-bias crossings at several pileups and the signals under pileup 60; made by
+    ``scripts/zerobias_v1.sh``), ``ADTRIGGER_ZEROBIAS`` or ``shared/data/zerobias-v1`` beside the checkout."""
+    env = os.environ.get(ZEROBIAS_ENV)
+    return Path(env).expanduser() if env else CHECKOUT.parent / "shared" / "data" / "zerobias-v1"
+
+
+def zerobias_missing() -> str | None:
+    """None when zerobias-v1 is there, else one sentence saying where it was looked for and how to make it."""
+    where = zerobias_dir()
+    if (where / "MinBias_pu60.h5").is_file():
+        return None
+    return (f"zerobias-v1 not found at {where}: set {ZEROBIAS_ENV} to a folder of its files, or make it with "
+            "`bash scripts/zerobias_v1.sh DIR` (README: 'Data')")  # fmt: skip

@@ -134,7 +134,7 @@ def main() -> None:
         raise SystemExit(f"{args.bundle}: no ladder with a reference menu: run adtrigger calibrate --ladder --menu")
     menu = load_menu(bundle.file(ladder["menu"]["file"]))
     scorer = Scorer(bundle)
-    trained = (bundle.card.get("data", {}).get("sm_sources") or {}).get("pileup")
+    trained = (bundle.card.get("data", {}).get("sm_sources") or {}).get("pileup_mu")
     results = {}
     for spec in args.stream:
         mu, _, file = spec.partition("=")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adtrigger.refdata import refstream_dir, refstream_missing
+from adtrigger.refdata import refstream_dir, refstream_missing, zerobias_dir, zerobias_missing
 from adtrigger.training.stream.cards import builtin_card
 from adtrigger.training.stream.generator import generate_many
 
@@ -38,6 +38,15 @@ def refstream() -> Path:
     if (why := refstream_missing()) is not None:
         pytest.skip(why)
     return REFSTREAM
+
+
+@pytest.fixture(scope="session")
+def zerobias() -> Path:
+    """The zerobias-v1 folder; a test that asks for it is skipped, saying where it looked, when it is absent."""
+    if (why := zerobias_missing()) is not None:
+        pytest.skip(why)
+    return zerobias_dir()
+
 
 SMALL_MODEL_CONFIG = {
     "name": "small_l1_vae",
