@@ -265,9 +265,9 @@ def calibrate_many(
 
 
 MENU_FILE = "menu.yaml"  # the ladder's reference menu, copied into the bundle
-# Pure rates of the default ladder, loosest first. CMS's AXOL1TL seeds span roughly this range; the tightest that a
-# stream resolves is set by its size (10 effective crossings above: 10^6 crossings per half reach ~300 Hz).
-DEFAULT_LADDER = "VLoose=20kHz,Loose=10kHz,Medium=5kHz,Tight=2kHz,VTight=1kHz,VVTight=500Hz"
+# Pure rates of the default ladder, loosest first, in Hz of collisions. The tightest a stream resolves is set by its
+# size (10 crossings above threshold per half: 6 x 10^5 crossings, 3 x 10^5 per half, reach ~950 Hz at 28.6 MHz).
+DEFAULT_LADDER = "VLoose=20kHz,Loose=10kHz,Medium=5kHz,Tight=3kHz,VTight=2kHz,VVTight=1kHz"
 
 
 def parse_ladder(text: str | None) -> list[tuple[str, float]]:
