@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -128,3 +130,20 @@ def test_cli_zero_bias(tmp_path):
     assert sample.manifest["input_rate_hz"] == pytest.approx(collision_rate_hz(1200))
     bad = CliRunner().invoke(app, ["generate", "-p", "Z", "--pus", "square", "-o", str(tmp_path / "z.h5")])
     assert bad.exit_code == 2 and "--pus" in bad.output
+
+
+def test_pool_draws_are_distinct_within_a_crossing():
+    """A crossing never holds the same pool interaction twice (it would double its towers and copy its muons),
+    even when it draws nearly the whole pool."""
+    from adtrigger.training.stream.pileup import draw_distinct
+
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 95, 400)
+    idx = draw_distinct(rng, 100, counts)
+    assert len(idx) == counts.sum() and idx.min() >= 0 and idx.max() < 100
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    for a, b in itertools.pairwise(starts):
+        assert len(np.unique(idx[a:b])) == b - a
+    assert len(np.unique(idx)) == 100  # across crossings the pool is reused
+    with pytest.raises(ValueError, match="pool"):
+        draw_distinct(rng, 10, np.array([11]))

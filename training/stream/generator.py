@@ -311,6 +311,7 @@ def _tower_manifest(specs: list[ShardSpec], results: list[ShardResult], mixture:
         "colliding_bunches": colliding_bunches,
         "crossing_rate_hz": collision_rate_hz(colliding_bunches),
         "mixing_seeds": "numpy SeedSequence([seed, 4, shard index]) per shard (pileup counts, pool draws, smearing)",
+        "pool_draws": "distinct within a crossing (pileup.draw_distinct)",
         "hard_tail_seeds": [pu.derived_seed(s.seed, pu.HARD_STREAM, s.index) for s in specs],
         "shard_timing_seconds": dict(zip(TIMING_KEYS, np.round(timing, 3).tolist(), strict=True)),
     }
