@@ -173,7 +173,7 @@ def ladder_markdown(bundle: str, menu, entries: dict[str, dict], effs: dict[str,
     rate = first["target"].get("input_rate_hz")
     lines = [
         f"# {bundle}: threshold ladder against the menu `{menu.name}` (sha256 {menu.sha256[:12]})",
-        f"- input: {rate:.5g} Hz (zero-bias crossings: the colliding-bunch rate)" if rate else "- input: FPR",
+        f"- input rate: {rate:.5g} Hz (for a zero-bias stream, its colliding-bunch rate)" if rate else "- rates: FPR",
         f"- the menu alone accepts {first['achieved'].get('menu_fpr', float('nan')) * (rate or 1):.4g}"
         f"{' Hz' if rate else ''} of the held-out SM half",
         "",
