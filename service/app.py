@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from fastapi import FastAPI
 
-from adtrigger.service.holder import LiveModel, ModelHolder, load_live, seed_counts
+from adtrigger.bundle import ladder
+from adtrigger.service.holder import LiveModel, ModelHolder, load_live
 from adtrigger.service.metrics import ServiceMetrics
 from adtrigger.service.monitor import RateMonitor, RateState
 from adtrigger.service.settings import ServiceSettings
@@ -52,7 +53,7 @@ class ServiceState:
         names = live.seed_names
         if not names:
             return
-        per_seed = seed_counts(seed_masks, len(names))
+        per_seed = ladder.bit_counts(seed_masks, len(names))
         for name, k in zip(names, per_seed, strict=True):
             self.metrics.seed_accepted.labels(name).inc(k)
         states = live.windows.record(len(seed_masks), per_seed)

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from adtrigger.bundle import ladder
+
 MAGIC = b"ADTS"
 VERSION = 2  # what this side sends
 VERSIONS = (1, 2)  # what it reads; a decisions frame answers in the version of the events frame
@@ -35,7 +37,7 @@ HEADER = struct.Struct("<4sHHQII")
 HEADER_BYTES = HEADER.size  # 24
 SEEDS_PREAMBLE = struct.Struct("<II")  # version-2 decisions: seeds, reserved
 SEEDS_PREAMBLE_BYTES = SEEDS_PREAMBLE.size  # 8
-MAX_SEEDS = 8  # one uint8 mask per event (adtrigger.bundle.ladder.MAX_SEEDS)
+MAX_SEEDS = ladder.MAX_SEEDS  # one uint8 mask per event
 SCORE_DTYPE = np.dtype("<f8")
 EVENT_DTYPE = np.dtype("<f4")
 
@@ -62,13 +64,13 @@ class Decisions:
         """(n, n_seeds) bool: bit k of each event's seed mask (``adtrigger.bundle.ladder.unpack_bits``)."""
         if self.seed_masks is None:
             raise FrameError(f"a version-{self.version} decisions frame has no seed masks")
-        return (self.seed_masks.reshape(-1, 1) >> np.arange(self.n_seeds, dtype=np.uint8)) & 1 == 1
+        return ladder.unpack_bits(self.seed_masks, self.n_seeds)
 
     def seed_counts(self) -> list[int]:
         """Events with bit k set, for each seed k (``seed_bits().sum(axis=0)``, without the (n, n_seeds) array)."""
         if self.seed_masks is None:
             raise FrameError(f"a version-{self.version} decisions frame has no seed masks")
-        return [int(np.count_nonzero(self.seed_masks & np.uint8(1 << k))) for k in range(self.n_seeds)]
+        return ladder.bit_counts(self.seed_masks, self.n_seeds)
 
 
 def _check_version(version: int) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,24 +43,6 @@ def _expected_fpr(achieved: dict | None, target: dict | None) -> float:
     if target is not None and "fpr" in target:
         return float(target["fpr"])
     raise BundleError("a seed has neither an achieved nor a target FPR: the rate monitor cannot judge it")
-
-
-def seed_masks(scores: np.ndarray, seed_list: Sequence[ladder_.Seed | LiveSeed]) -> np.ndarray:
-    """(N,) uint8 seed masks, bit k = ``scores >= seed_list[k].score``: exactly
-    ``ladder.pack_bits(ladder.seed_bits(scores, seed_list))`` (tested), one comparison and one OR per seed, ~10x
-    faster (20 us instead of 200 us per 4096 events and 3 seeds, against ~1 ms of scoring)."""
-    if len(seed_list) > ladder_.MAX_SEEDS:
-        raise ValueError(f"{len(seed_list)} seeds do not fit a uint8 mask (at most {ladder_.MAX_SEEDS})")
-    s = np.asarray(scores, dtype=np.float64).reshape(-1)
-    masks = np.zeros(len(s), np.uint8)
-    for k, seed in enumerate(seed_list):
-        masks |= (s >= float(seed.score)).view(np.uint8) << np.uint8(k)
-    return masks
-
-
-def seed_counts(masks: np.ndarray, n_seeds: int) -> list[int]:
-    """Events with bit k set, for each of the ``n_seeds`` seeds (``ladder.unpack_bits(masks, n).sum(0)``)."""
-    return [int(np.count_nonzero(masks & np.uint8(1 << k))) for k in range(n_seeds)]
 
 
 @dataclass(frozen=True)
@@ -130,7 +111,7 @@ class LiveModel:
             scores = self.scorer.score(x)
         except BundleError as err:
             raise InputError(str(err)) from None
-        masks = seed_masks(scores, self.seeds)
+        masks = ladder_.seed_mask(scores, self.seeds)
         if self.threshold_name is not None:
             return scores, self.scorer.accept(scores, self.threshold_name), masks
         return scores, scores >= self.threshold, masks  # a retargeted threshold: the card's rule, score >= threshold

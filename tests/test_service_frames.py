@@ -24,7 +24,6 @@ from adtrigger.service.frames import (
     encode_decisions,
     encode_events,
 )
-from adtrigger.service.holder import seed_counts, seed_masks
 from adtrigger.service.monitor import RateMonitor, SeedKey, SeedWindows
 
 
@@ -76,13 +75,14 @@ def test_decisions_carry_one_seed_mask_per_event():
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), max_size=40),
        st.lists(st.floats(-1e3, 1e3, allow_nan=False), max_size=8))  # fmt: skip
 def test_service_seed_masks_are_the_ladder_pack_bits(values, thresholds):
-    """The service's fast mask path equals ``pack_bits(seed_bits(...))`` bit for bit, ties at a threshold included."""
+    """The fast mask path the service uses equals ``pack_bits(seed_bits(...))`` bit for bit, ties at a threshold
+    included."""
     s = np.array(values + thresholds[:3], dtype=np.float64)  # some scores exactly on a threshold
     seed_list = [ladder.Seed(f"s{k}", t, None) for k, t in enumerate(sorted(thresholds))]
     want = ladder.pack_bits(ladder.seed_bits(s, seed_list))
-    got = seed_masks(s, seed_list)
+    got = ladder.seed_mask(s, seed_list)
     assert got.dtype == np.uint8 and got.tobytes() == want.tobytes()
-    assert seed_counts(got, len(seed_list)) == ladder.unpack_bits(want, len(seed_list)).sum(axis=0).tolist()
+    assert ladder.bit_counts(got, len(seed_list)) == ladder.unpack_bits(want, len(seed_list)).sum(axis=0).tolist()
 
 
 def test_events_frames_of_both_versions_and_bad_seed_preambles():
