@@ -10,14 +10,20 @@ import numpy as np
 
 from adtrigger.bundle import read_card
 from adtrigger.bundle.ladder import seed_bits, seeds
-from adtrigger.bundle.rates import clopper_pearson, fraction_above
+from adtrigger.bundle.rates import fraction_above
+from adtrigger.training.calibration.tune import selected_fraction
 from adtrigger.training.stream.sample import EventSample
 
 
 def _eff(sel: np.ndarray) -> dict:
-    k, n = float(np.count_nonzero(sel)), float(len(sel))
-    lo, hi = clopper_pearson(np.array([k]), np.array([n]))
-    return {"value": k / n, "lo": float(lo[0]), "hi": float(hi[0])}
+    value, lo, hi = selected_fraction(sel)
+    return {"value": value, "lo": lo, "hi": hi}
+
+
+def _weighted(sel: np.ndarray, weight: np.ndarray) -> dict:
+    """The weighted SM fraction of the events ``sel`` (bool) with its interval (adtrigger.bundle.rates)."""
+    f = fraction_above(sel.astype(float), weight, np.array([1.0]))
+    return {"value": f["fpr"][0], "lo": f["fpr_lo"][0], "hi": f["fpr_hi"][0]}
 
 
 def ladder_metrics(
@@ -40,15 +46,12 @@ def ladder_metrics(
     sig_menu = {n: menu.accept(s.particles, s.event_id) for n, (s, _) in signals.items()}
     sig_bits = {n: seed_bits(sc, seed_list) for n, (_, sc) in signals.items()}
     out: dict = {"menu": ladder["menu"]["name"], "input_rate_hz": rate, "seeds": {}}
-    menu_f = fraction_above(sm_menu.astype(float), sm.weight, np.array([1.0]))
-    out["menu_fpr"] = {"value": menu_f["fpr"][0], "lo": menu_f["fpr_lo"][0], "hi": menu_f["fpr_hi"][0]}
+    out["menu_fpr"] = _weighted(sm_menu, sm.weight)
     for k, s in enumerate(seed_list):
-        total = fraction_above(sm_bits[:, k].astype(float), sm.weight, np.array([1.0]))
-        pure = fraction_above((sm_bits[:, k] & ~sm_menu).astype(float), sm.weight, np.array([1.0]))
         entry = {
             "score": s.score,
-            "total_fpr": {"value": total["fpr"][0], "lo": total["fpr_lo"][0], "hi": total["fpr_hi"][0]},
-            "pure_fpr": {"value": pure["fpr"][0], "lo": pure["fpr_lo"][0], "hi": pure["fpr_hi"][0]},
+            "total_fpr": _weighted(sm_bits[:, k], sm.weight),
+            "pure_fpr": _weighted(sm_bits[:, k] & ~sm_menu, sm.weight),
             "signals": {},
         }
         for name in signals:

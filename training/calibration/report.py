@@ -133,12 +133,9 @@ def plot_rate(distribution: dict, entry: dict, effs: dict[str, dict], path: Path
     return path
 
 
-def plot_view(distribution: dict, scored: Scored, entry: dict) -> tuple[dict, dict]:
-    """(distribution, entry) for :func:`plot_rate`: as they are, or for a pure-rate target the *pure* rate against
-    the threshold (events the menu accepts left out of the numerator) with the pure achieved rate, so the plot
-    reads the quantity the target fixes."""
-    if entry["target"]["kind"] != "pure_rate_hz":
-        return distribution, entry
+def pure_distribution(distribution: dict, scored: Scored) -> dict:
+    """The SM *pure* rate against the threshold (events the menu accepts left out of the numerator), both halves,
+    in the layout of ``distribution``: computed once for all of a calibration's pure-rate thresholds."""
     from adtrigger.bundle.rates import sm_distribution
     from adtrigger.training.calibration.tune import pure_scores
 
@@ -146,7 +143,14 @@ def plot_view(distribution: dict, scored: Scored, entry: dict) -> tuple[dict, di
     floor = min(float(sa.min(initial=0.0)), float(sb.min(initial=0.0))) - 1.0  # below every score: never accepted
     pa = np.maximum(pure_scores(sa, scored.menu_a), floor)
     pb = np.maximum(pure_scores(sb, scored.menu_b), floor)
-    pure = sm_distribution(pa, wa, distribution["score_kind"] + ", pure", heldout=(pb, wb))
+    return sm_distribution(pa, wa, distribution["score_kind"] + ", pure", heldout=(pb, wb))
+
+
+def plot_view(distribution: dict, pure: dict | None, entry: dict) -> tuple[dict, dict]:
+    """(distribution, entry) for :func:`plot_rate`: as they are, or for a pure-rate target the pure distribution
+    (:func:`pure_distribution`) with the pure achieved rate, so the plot reads the quantity the target fixes."""
+    if entry["target"]["kind"] != "pure_rate_hz":
+        return distribution, entry
     a = entry["achieved"]
     view = {k: a[f"pure_{k}"] for k in ("fpr", "fpr_lo", "fpr_hi")} | {"cl": a["cl"]}
     return pure, {**entry, "achieved": view}

@@ -114,18 +114,22 @@ def signal_efficiencies(scored: Scored, threshold: float) -> dict[str, dict]:
     the menu's efficiency, the menu-OR-AD efficiency and the gain (menu-OR-AD minus menu), each with its interval."""
     out = {}
     for name, s in scored.signals.items():
-        n = float(len(s))
         ad = s >= threshold
-        k = float(np.count_nonzero(ad))
-        lo, hi = clopper_pearson(np.array([k]), np.array([n]))
-        out[name] = {"efficiency": k / n, "lo": float(lo[0]), "hi": float(hi[0]), "events": len(s)}
+        eff, lo, hi = selected_fraction(ad)
+        out[name] = {"efficiency": eff, "lo": lo, "hi": hi, "events": len(s)}
         menu = None if scored.signal_menu is None else scored.signal_menu.get(name)
         if menu is not None:
             for key, sel in (("menu", menu), ("menu_or_ad", menu | ad), ("gain", ad & ~menu)):
-                k = float(np.count_nonzero(sel))
-                lo, hi = clopper_pearson(np.array([k]), np.array([n]))
-                out[name] |= {key: k / n, f"{key}_lo": float(lo[0]), f"{key}_hi": float(hi[0])}
+                eff, lo, hi = selected_fraction(sel)
+                out[name] |= {key: eff, f"{key}_lo": lo, f"{key}_hi": hi}
     return out
+
+
+def selected_fraction(selected: np.ndarray) -> tuple[float, float, float]:
+    """(fraction, lo, hi) of the unit-weight events ``selected`` (bool), with its 68 % Clopper-Pearson interval."""
+    k, n = float(np.count_nonzero(selected)), float(len(selected))
+    lo, hi = clopper_pearson(np.array([k]), np.array([n]))
+    return k / n, float(lo[0]), float(hi[0])
 
 
 def choose_threshold(scored: Scored, target: Target, score_type: dict | None) -> tuple[float, dict | None]:
@@ -308,13 +312,22 @@ def _menu_table(effs: dict[str, dict]) -> dict[str, dict]:
 def _write_outputs(root: Path, distribution: dict, scored: Scored, entries: dict, effs: dict, menu) -> None:
     """``sm_distribution.json``, each threshold's report (``entry["report"]``), and with a ladder ``menu.yaml`` and
     ``calibration/ladder.md``: each by temp file and rename."""
-    from adtrigger.training.calibration.report import ladder_markdown, markdown, plot_rate, plot_view
+    from adtrigger.training.calibration.report import (
+        ladder_markdown,
+        markdown,
+        plot_rate,
+        plot_view,
+        pure_distribution,
+    )
 
     atomic_write_json(root / DISTRIBUTION_FILE, distribution)
+    pure = None
+    if any(e["target"]["kind"] == "pure_rate_hz" for e in entries.values()):
+        pure = pure_distribution(distribution, scored)
     for name, entry in entries.items():
         md, png = (root / entry["report"][k] for k in ("markdown", "plot"))
         md.parent.mkdir(parents=True, exist_ok=True)
-        view = plot_view(distribution, scored, entry)
+        view = plot_view(distribution, pure, entry)
         with tempfile.TemporaryDirectory(dir=md.parent, prefix=".tmp") as tmp:
             plot_rate(*view, effs[name], Path(tmp) / png.name)
             (Path(tmp) / md.name).write_text(markdown(root.name, name, entry, effs[name], scored))
