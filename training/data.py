@@ -46,6 +46,12 @@ def split_masks(sample: EventSample, fractions: tuple[float, float, float], seed
     }
 
 
+def zero_bias_rate(manifest: dict) -> float | None:
+    """The crossing rate (Hz) a zero-bias stream's manifest records (``input_rate_hz``); None for other streams."""
+    rate = manifest.get("input_rate_hz")
+    return None if rate is None else float(rate)
+
+
 def load_sm(paths: list[Path], max_events: int | None = None) -> EventSample:
     """The SM stream: one file that is already a cocktail, single-process files mixed to seed-004's fractions, or
     zero-bias crossings (files whose manifest records a crossing rate ``input_rate_hz``: unweighted, joined as
@@ -54,7 +60,7 @@ def load_sm(paths: list[Path], max_events: int | None = None) -> EventSample:
     Cocktail weights are normalised to a mean of 1 over the whole stream.
     """
     parts = [read_events(p, max_events=max_events) for p in paths]
-    zero_bias = [p.manifest.get("input_rate_hz") is not None for p in parts]
+    zero_bias = [zero_bias_rate(p.manifest) is not None for p in parts]
     if any(zero_bias):
         if not all(zero_bias):
             raise ValueError("SM files mix zero-bias crossings with preselected streams: train on one kind")

@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 
 from adtrigger.bundle import BundleError, sha256_file
-from adtrigger.training.data import _unit_hash
+from adtrigger.training.data import _unit_hash, zero_bias_rate
 from adtrigger.training.stream.cocktail import SEED004_FRACTIONS
 from adtrigger.training.stream.io import StreamFormatError, event_format, read_events
 
@@ -67,11 +67,6 @@ def _file_info(path: Path, max_events: int | None) -> tuple[int, tuple[str, ...]
     s = read_events(path, max_events=max_events)
     return len(s), s.process_names, s.weight, s.manifest
 
-
-def zero_bias_rate(manifest: dict) -> float | None:
-    """The crossing rate (Hz) a zero-bias stream's manifest records (``input_rate_hz``); None for other streams."""
-    rate = manifest.get("input_rate_hz")
-    return None if rate is None else float(rate)
 
 
 def stream_input_rate(paths: list[Path]) -> float | None:
