@@ -251,17 +251,22 @@ def _round_l1(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def reconstruct_batch(batch: ak.Array, table: ParticleTable, rng: np.random.Generator, cfg: RecoParams) -> BatchResult:
-    """Emulate L1 objects and HLT features for one ``Pythia.nextBatch`` result; keep preselected events."""
+def flat_particles(batch: ak.Array) -> tuple[np.ndarray, ...]:
+    """(particles per event, pid int64, status, px, py, pz) of a ``Pythia.nextBatch`` result as flat numpy arrays:
+    the one conversion from awkward that the particle and the tower emulation share."""
     prt = batch.prt
     counts = ak.to_numpy(ak.num(prt))
-    offsets = np.concatenate([[0], np.cumsum(counts)])
     pid = ak.to_numpy(ak.flatten(prt.id)).astype(np.int64)
     status = ak.to_numpy(ak.flatten(prt.status))
-    px = ak.to_numpy(ak.flatten(prt.p.px))
-    py = ak.to_numpy(ak.flatten(prt.p.py))
-    pz = ak.to_numpy(ak.flatten(prt.p.pz))
-    en = ak.to_numpy(ak.flatten(prt.p.e))
+    px, py, pz = (ak.to_numpy(ak.flatten(prt.p[c])) for c in ("px", "py", "pz"))
+    return counts, pid, status, px, py, pz
+
+
+def reconstruct_batch(batch: ak.Array, table: ParticleTable, rng: np.random.Generator, cfg: RecoParams) -> BatchResult:
+    """Emulate L1 objects and HLT features for one ``Pythia.nextBatch`` result; keep preselected events."""
+    counts, pid, status, px, py, pz = flat_particles(batch)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    en = ak.to_numpy(ak.flatten(batch.prt.p.e))
     charge, visible, hadron = table.lookup(pid)
     pt, eta, phi = _kinematics(px, py, pz)
     final = (status > 0) & visible

@@ -18,11 +18,10 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-import awkward as ak
 import numpy as np
 
 from adtrigger.bundle.layout import EGAMMA_ROWS, JET_ROWS, MUON_ROWS, N_OBJECTS
-from adtrigger.training.stream.emulation import ParticleTable, _kinematics, _round_l1
+from adtrigger.training.stream.emulation import ParticleTable, _kinematics, _round_l1, flat_particles
 
 CHUNK = 64  # crossings per dense tower grid: 64 x 2 x 8280 float64 is 8.5 MB, cache-friendly enough
 _EM_IDS = (11, 22)
@@ -183,13 +182,7 @@ def deposits_from_particles(
 
 def deposits_from_batch(batch, table: ParticleTable, params: TowerParams) -> Deposits:
     """One Deposits entry per event of a Pythia ``nextBatch`` result (visible final-state particles only)."""
-    prt = batch.prt
-    counts = ak.to_numpy(ak.num(prt))
-    pid = ak.to_numpy(ak.flatten(prt.id)).astype(np.int64)
-    status = ak.to_numpy(ak.flatten(prt.status))
-    px = ak.to_numpy(ak.flatten(prt.p.px))
-    py = ak.to_numpy(ak.flatten(prt.p.py))
-    pz = ak.to_numpy(ak.flatten(prt.p.pz))
+    counts, pid, status, px, py, pz = flat_particles(batch)
     _, visible, _ = table.lookup(pid)
     final = (status > 0) & visible
     event = np.repeat(np.arange(len(counts)), counts)[final]
