@@ -13,19 +13,28 @@ ENV = "ADTRIGGER_REFSTREAM"
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
+def _shared_dir(env: str, name: str) -> Path:
+    """``$env`` when set, else ``shared/data/<name>`` beside the checkout (it may not exist)."""
+    value = os.environ.get(env)
+    return Path(value).expanduser() if value else CHECKOUT.parent / "shared" / "data" / name
+
+
+def _missing(where: Path, marker: str, name: str, env: str, make: str) -> str | None:
+    """None when ``where/marker`` exists, else one sentence saying where ``name`` was looked for and how to make it."""
+    if (where / marker).is_file():
+        return None
+    return f"{name} not found at {where}: set {env} to a folder of its files, or {make} (README: 'Data')"
+
+
 def refstream_dir() -> Path:
     """The refstream-v1 folder (it may not exist: check ``refstream_missing``)."""
-    env = os.environ.get(ENV)
-    return Path(env).expanduser() if env else CHECKOUT.parent / "shared" / "data" / "refstream-v1"
+    return _shared_dir(ENV, "refstream-v1")
 
 
 def refstream_missing() -> str | None:
     """None when refstream-v1 is there, else one sentence saying where it was looked for and how to make it."""
-    where = refstream_dir()
-    if (where / "W_lnu.h5").is_file():
-        return None
-    return (f"refstream-v1 not found at {where}: set {ENV} to a folder of its files, or make an equivalent one "
-            f"with `adtrigger refstream --out DIR` (README: 'Data')")  # fmt: skip
+    return _missing(refstream_dir(), "W_lnu.h5", "refstream-v1", ENV,
+                    "make an equivalent one with `adtrigger refstream --out DIR`")  # fmt: skip
 
 
 ZEROBIAS_ENV = "ADTRIGGER_ZEROBIAS"
@@ -34,14 +43,10 @@ ZEROBIAS_ENV = "ADTRIGGER_ZEROBIAS"
 def zerobias_dir() -> Path:
     """The zerobias-v1 folder (zero-bias crossings at several pileups and the signals under pileup 60; made by
     ``scripts/zerobias_v1.sh``), ``ADTRIGGER_ZEROBIAS`` or ``shared/data/zerobias-v1`` beside the checkout."""
-    env = os.environ.get(ZEROBIAS_ENV)
-    return Path(env).expanduser() if env else CHECKOUT.parent / "shared" / "data" / "zerobias-v1"
+    return _shared_dir(ZEROBIAS_ENV, "zerobias-v1")
 
 
 def zerobias_missing() -> str | None:
     """None when zerobias-v1 is there, else one sentence saying where it was looked for and how to make it."""
-    where = zerobias_dir()
-    if (where / "MinBias_pu60.h5").is_file():
-        return None
-    return (f"zerobias-v1 not found at {where}: set {ZEROBIAS_ENV} to a folder of its files, or make it with "
-            "`bash scripts/zerobias_v1.sh DIR` (README: 'Data')")  # fmt: skip
+    return _missing(zerobias_dir(), "MinBias_pu60.h5", "zerobias-v1", ZEROBIAS_ENV,
+                    "make it with `bash scripts/zerobias_v1.sh DIR`")  # fmt: skip
