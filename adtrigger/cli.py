@@ -350,36 +350,48 @@ def firmware(
         float | None, typer.Option(help="score threshold (default: the card's active calibrated threshold)")
     ] = None,
     strategy: Annotated[str, typer.Option(help="hls4ml strategy: latency or da (distributed arithmetic)")] = "latency",
-    clock_period: Annotated[float, typer.Option(help="target clock period in ns")] = 5.0,
-    latency_cutoff: Annotated[float, typer.Option(help="da4ml delay units per pipeline stage")] = 5.0,
-    events: Annotated[int, typer.Option("--events", "-n", help="verification events (refstream-v1)")] = 100_000,
+    clock: Annotated[
+        str, typer.Option(help="target clock, a frequency (240MHz) or a period (4.2ns): the pipeline is cut to meet it")
+    ] = "240MHz",
+    latency_cutoff: Annotated[
+        float | None, typer.Option(help="fix da4ml's delay units per pipeline stage instead of searching from --clock")
+    ] = None,
+    events: Annotated[int, typer.Option("--events", "-n", help="verification events")] = 100_000,
     rtl: Annotated[bool, typer.Option(help="da4ml Verilog with Verilator simulation")] = True,
     synth: Annotated[bool, typer.Option(help="Yosys synthesis of the Verilog")] = True,
     dsp_check: Annotated[
-        bool, typer.Option(help="a second Yosys synthesis without -nodsp, to report DSPs both ways")
-    ] = False,
+        bool, typer.Option(help="a second Yosys synthesis without -nodsp: the DSP count the design needs by itself")
+    ] = True,
+    vivado: Annotated[
+        bool | None, typer.Option(help="Vivado out-of-context place and route of the pipeline (default: if installed)")
+    ] = None,
     jobs: Annotated[int, typer.Option(help="parallel compile jobs")] = 1,
     data_dir: Annotated[
-        Path | None, typer.Option(help="folder with the SM and signal files to verify on (default: refstream-v1)")
+        Path | None,
+        typer.Option(help="folder of L1 event files to verify on (default: the bundle record's SM and signal files)"),
     ] = None,
 ) -> None:
     """L1 firmware: hls4ml project, bit-exact C-sim, da4ml Verilog (Verilator, Yosys), emulator library, report."""
     from adtrigger.bundle import BundleError
     from adtrigger.firmware.design import FirmwareError
     from adtrigger.firmware.flow import FirmwareSettings, build_firmware
+    from adtrigger.firmware.pipeline import parse_clock
 
-    settings = FirmwareSettings(
-        threshold=threshold, strategy=strategy, clock_period=clock_period, latency_cutoff=latency_cutoff,
-        n_events=events, rtl=rtl, synth=synth, dsp_check=dsp_check, jobs=jobs, data_dir=data_dir,
-    )  # fmt: skip
     try:
+        settings = FirmwareSettings(
+            threshold=threshold, strategy=strategy, clock_period=parse_clock(clock), latency_cutoff=latency_cutoff,
+            n_events=events, rtl=rtl, synth=synth, dsp_check=dsp_check, vivado=vivado, jobs=jobs, data_dir=data_dir,
+        )  # fmt: skip
         summary = build_firmware(bundle, settings)
     except (FirmwareError, BundleError, FileNotFoundError) as err:
         raise _fail(str(err)) from None
     v, r, y = summary["verification"], summary["rtl"] or {}, summary["yosys"] or {}
+    tim = r.get("timing") or {}
+    fmax = f", estimated fmax {tim['fmax_mhz']:.0f} MHz (estimate, not vendor timing)" if tim else ""
+    latency = f"{r['stages']} cycles = {r['latency_ns']:.1f} ns at {1e3 / r['clock_period_ns']:.0f} MHz" if r else "n/a"
     typer.echo(
         f"{bundle}/firmware: bit-exact on {v['n_events']} events ({', '.join(v['mismatches'])} vs "
-        f"{', '.join(v['references'])}); latency {r.get('stages', 'n/a')} stages = {r.get('latency_ns', 'n/a')} ns; "
+        f"{', '.join(v['references'])}); latency {latency}{fmax}; "
         f"Yosys LUT {y.get('lut', 'n/a')}, FF {y.get('ff', 'n/a')}, DSP {y.get('dsp', 'n/a')}; see report.md"
     )
 

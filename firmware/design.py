@@ -21,6 +21,7 @@ Truncation keeps the decision exact: floor(s * 2**f) >= raw  <=>  s >= raw * 2**
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -51,7 +52,7 @@ class TriggerDesign:
     """Everything the firmware computes; see the module docstring for the formula."""
 
     name: str  # bundle name
-    namespace: str  # C++ namespace and symbol prefix, a valid identifier derived from the name
+    namespace: str  # C++ namespace, symbol prefix and CMSSW model name: <identifier of the name>_<content hash>
     bundle: Path
     encoder: Any  # keras.Model: preprocessed inputs -> mu (shares the bundle model's layers)
     offset_hw: np.ndarray  # (n,) int
@@ -65,6 +66,7 @@ class TriggerDesign:
     card: dict | None = None
     layers: list[dict] = field(default_factory=list)  # per quantized layer: name, units, activation
     groups: list[LatentGroup] = field(default_factory=list)  # the score's latent groups (empty: one plain group)
+    content_hash: str = ""  # content_hash() of what the firmware computes: part of the namespace
 
     @property
     def n_inputs(self) -> int:
@@ -111,10 +113,37 @@ class TriggerDesign:
         return np.clip(raw, 0, self.score_max_raw).astype(np.int64)
 
 
-def namespace_of(name: str) -> str:
-    """A C++ identifier for a bundle name: other characters become '_', a leading digit gets 'm_'."""
+HASH_CHARS = 10  # hex digits of the content hash in the namespace: 40 bits, no collision among a site's models
+
+
+def namespace_of(name: str, content_hash: str = "") -> str:
+    """A C++ identifier for a bundle name (other characters become '_', a leading digit gets 'm_'), followed by
+    ``_<content_hash>``: two builds of one name with other weights or thresholds never share a symbol."""
     ns = re.sub(r"\W", "_", name, flags=re.ASCII)
-    return f"m_{ns}" if not ns or ns[0].isdigit() else ns
+    ns = f"m_{ns}" if not ns or ns[0].isdigit() else ns
+    return f"{ns}_{content_hash}" if content_hash else ns
+
+
+def content_hash(encoder: Any, arrays: dict[str, np.ndarray], settings: dict) -> str:
+    """The first HASH_CHARS hex digits of a SHA-256 over everything the firmware computes with: per encoder layer
+    (by name) its weights and quantizer parameters (training-only ``beta``/``ebops`` left out; variable paths carry
+    per-process counters, so the order within the layer names them), the preprocessing and full-scale ``arrays``
+    and the score and seed ``settings``."""
+    h = hashlib.sha256()
+    for layer in encoder.layers:
+        h.update(f"layer {layer.name} {type(layer).__name__}\n".encode())
+        for w in layer.weights:
+            if w.path.rsplit("/", 1)[-1] in ("beta", "ebops"):
+                continue
+            a = np.ascontiguousarray(np.asarray(w))
+            h.update(f"{a.dtype.str} {a.shape}\n".encode())
+            h.update(a.tobytes())
+    for key in sorted(arrays):
+        a = np.ascontiguousarray(np.asarray(arrays[key], dtype=np.int64))
+        h.update(f"{key} {a.shape}\n".encode())
+        h.update(a.tobytes())
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:HASH_CHARS]
 
 
 def _read_card(bundle: Path) -> dict | None:
@@ -231,11 +260,17 @@ def load_design(bundle: str | Path, threshold: float | None = None) -> TriggerDe
     seeds, active, source = _seeds(card, threshold, score_type, bundle)
     lo, hi = hwunits.full_scale_hw(pre.n_inputs)
     name = (card or {}).get("name") or bundle.resolve().name
+    groups = _groups(card, int(encoder.output_shape[-1]), bundle)
+    shift_total = shift_total.astype(np.int64)
+    digest = content_hash(
+        encoder, {"offset_hw": off, "shift_total": shift_total, "hw_lo": lo, "hw_hi": hi},
+        {"score_type": score_type, "groups": latent_score.groups_to_json(groups), "active_seed": active,
+         "seeds": [(s["name"], s["raw"]) for s in seeds]},
+    )  # fmt: skip
     return TriggerDesign(
-        name=name, namespace=namespace_of(name), bundle=bundle, encoder=encoder, offset_hw=off,
-        shift_total=shift_total.astype(np.int64), hw_lo=lo, hw_hi=hi, score_type=score_type,
-        seeds=seeds, active_seed=active, threshold_source=source, card=card, layers=_layers(encoder),
-        groups=_groups(card, int(encoder.output_shape[-1]), bundle),
+        name=name, namespace=namespace_of(name, digest), bundle=bundle, encoder=encoder, offset_hw=off,
+        shift_total=shift_total, hw_lo=lo, hw_hi=hi, score_type=score_type, seeds=seeds, active_seed=active,
+        threshold_source=source, card=card, layers=_layers(encoder), groups=groups, content_hash=digest,
     )  # fmt: skip
 
 

@@ -15,25 +15,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adtrigger.firmware import convert, emulator, report, rtl, verify
+from adtrigger.firmware import convert, emulator, manifest, pipeline, report, rtl, timing, verify, vivado
 from adtrigger.firmware.design import FirmwareError, load_design
 from adtrigger.firmware.tools import require
 
 FIRMWARE_DIR = "firmware"
+# 240 MHz, six times the LHC's 40 MHz bunch clock: 12 clock cycles are the 50 ns (2 bunch crossings) of the goal
+DEFAULT_CLOCK_NS = 1e3 / 240.0
 
 
 @dataclass
 class FirmwareSettings:
-    """Options of the flow; defaults are the L1 target (VU9P, 200 MHz)."""
+    """Options of the flow; defaults are the L1 target (VU9P, 240 MHz)."""
 
     threshold: float | None = None  # None: the card's active calibrated threshold
     strategy: str = "latency"  # hls4ml strategy: latency | da (distributed arithmetic)
-    clock_period: float = 5.0  # ns
-    latency_cutoff: float = 5.0  # da4ml delay units per pipeline stage (da4ml's default at 5 ns)
+    clock_period: float = DEFAULT_CLOCK_NS  # ns: the target clock; the pipeline is cut to meet it
+    latency_cutoff: float | None = None  # da4ml delay units per stage; None: searched from the clock (pipeline.py)
     n_events: int = 100_000  # verification events
     rtl: bool = True  # da4ml Verilog, Verilator simulation
-    synth: bool = True  # Yosys synthesis (needs rtl)
-    dsp_check: bool = False  # a second synthesis without -nodsp: does Yosys find any multiplier for a DSP?
+    synth: bool = True  # Yosys synthesis and the timing estimate (needs rtl)
+    dsp_check: bool = True  # a second synthesis without -nodsp: does Yosys find any multiplier for a DSP?
+    vivado: bool | None = None  # Vivado out-of-context place and route of the chosen cut; None: where installed
     jobs: int = 1
     data_dir: Path | None = None  # verification events: a folder with the 4 SM and 4 signal files (refstream-v1)
     timings: dict = field(default_factory=dict)
@@ -51,12 +54,13 @@ def build_firmware(bundle: str | os.PathLike[str], settings: FirmwareSettings | 
     bundle = Path(bundle).resolve()  # the tools run in sub-folders: every path they get must be absolute
     design = load_design(bundle, s.threshold)
     require(*required_tools(s))
+    files = verify.verification_files(design, s.data_dir)  # before the minutes of building: refused early
     final, failed = bundle / FIRMWARE_DIR, bundle / f"{FIRMWARE_DIR}.failed"
     tmp = bundle / f".{FIRMWARE_DIR}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        summary = _build(design, s, tmp)
+        summary = _build(design, s, tmp, files)
     except BaseException:
         shutil.rmtree(failed, ignore_errors=True)
         os.replace(tmp, failed)
@@ -81,7 +85,7 @@ def _step(s: FirmwareSettings, key: str, what: str) -> Iterator[None]:
     print(f"firmware: {what}: done in {s.timings[key]:.1f} s", flush=True)
 
 
-def _build(design, s: FirmwareSettings, out: Path) -> dict:
+def _build(design, s: FirmwareSettings, out: Path, files: list[Path]) -> dict:
     with _step(s, "convert", "hls4ml convert"):
         project = convert.convert(design, out / "hls", strategy=s.strategy, clock_period=s.clock_period)
     with _step(s, "compile", "C-sim and emulator compile (g++)"):
@@ -93,30 +97,48 @@ def _build(design, s: FirmwareSettings, out: Path) -> dict:
     impls = {"csim": lambda hw: verify.run_csim(exe, hw), "emulator": emu.predict}
     rtl_info = yosys = None
     if s.rtl:
-        with _step(s, "rtl", "da4ml Verilog and Verilator build"):
-            build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=s.latency_cutoff)
+        with _step(s, "rtl", "da4ml Verilog" + (", Yosys synthesis and timing estimate" if s.synth else "")):
+            if s.synth:
+                cut = pipeline.cut_for_clock(design, out / "rtl", s.clock_period, latency_cutoff=s.latency_cutoff)
+                build, yosys = cut.build, cut.yosys
+            else:
+                cutoff = s.latency_cutoff if s.latency_cutoff is not None else s.clock_period
+                build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=cutoff)
+        with _step(s, "verilator", "Verilator build"):
             sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design),
                                     design.n_seeds)  # fmt: skip
         impls["rtl"] = sim.predict
-        rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period, "latency_ns": build.latency_ns,
+        rtl_info = {"stages": build.stages, "clock_period_ns": build.clock_period,
+                    "latency_cutoff": build.latency_cutoff, "latency_ns": build.stages * build.clock_period,
                     "da4ml_cost": build.da4ml_cost, "reg_bits": build.reg_bits}  # fmt: skip
         if s.synth:
-            with _step(s, "yosys", "Yosys synthesis"):
-                yosys = rtl.synthesize(build)
+            rtl_info["timing"] = {**cut.timing.to_json(), "tries": cut.tries_json()}
+            rtl_info["latency_ns"] = cut.timing.latency_cycles * build.clock_period
+            if s.vivado if s.vivado is not None else vivado.available():
+                with _step(s, "vivado", "Vivado out-of-context synthesis, place and route"):
+                    rtl_info["vivado"] = vivado.run_ooc(build.path, rtl.synthesis_sources(build), rtl.MODULE,
+                                                        convert.PART, s.clock_period)  # fmt: skip
             if s.dsp_check:
                 with _step(s, "yosys_dsp", "Yosys synthesis without -nodsp"):
                     free = rtl.synthesize(build, nodsp=False)
                 yosys["without_nodsp"] = {k: free[k] for k in ("tool", "lut", "ff", "dsp", "carry")}
-    hw = verify.verification_events(s.n_events, s.data_dir)
+    hw = verify.verification_events(s.n_events, files)
     with _step(s, "threshold_events", "events at each seed's threshold and just below it"):
         hw = verify.add_threshold_events(design, hw)  # first in the file: the test bench's 1000 events have them
-    (project.path / "tb" / "hw_inputs.dat").write_text("\n".join(" ".join(map(str, r)) for r in hw[:1000]) + "\n")
+    tb_hw = hw[: convert.TESTBENCH_EVENTS]  # the test bench checks these against the software's expected outputs
+    expected = convert.testbench_expected(design, verify.reference(design, tb_hw)[0]["keras"])
+    convert.write_testbench_data(project, tb_hw, expected)
     with _step(s, "verify", f"bit-exact verification of {', '.join(impls)} on {len(hw)} events"):
         result = verify.verify(design, hw, impls)
     settings = {"strategy": s.strategy, "clock_period_ns": s.clock_period, "latency_cutoff": s.latency_cutoff,
-                "n_events": s.n_events, "timings_s": s.timings}  # fmt: skip
+                "n_events": s.n_events, "timings_s": s.timings, "delay_model": timing.ULTRASCALE_PLUS_2L.name,
+                "verification_files": [str(f) for f in files]}  # fmt: skip
     summary = report.summary_of(design, settings, rtl_info, yosys, result)
     report.write_report(out, design, summary, result, report.layer_types(project.hls_model), yosys)
+    identity = {"name": design.name, "namespace": design.namespace, "content_hash": design.content_hash,
+                "bundle_files": {k: v.get("sha256") for k, v in ((design.card or {}).get("files") or {}).items()
+                                 if not k.startswith(f"{FIRMWARE_DIR}/")}}  # fmt: skip
+    manifest.write_manifest(out, identity, settings)
     if not result["passed"]:
         raise FirmwareError(f"firmware is not bit-exact with the software (see {out.parent / 'firmware.failed'}/"
                             "report.md); the previous build was kept")  # fmt: skip
@@ -131,7 +153,7 @@ def _update_card(bundle: Path, namespace: str, summary: dict) -> None:
 
     # the reports only: the rest of firmware/ (hls4ml project, Verilog, the emulator library) are build outputs that a
     # committed bundle does not carry; a card vouching for them made a fresh clone's bundle unloadable
-    files = [f"{FIRMWARE_DIR}/report.json", f"{FIRMWARE_DIR}/report.md"]
+    files = [f"{FIRMWARE_DIR}/{name}" for name in manifest.KEPT]
     lib = bundle / FIRMWARE_DIR / "emulator" / emulator.library_name(namespace)
     card_summary = {k: summary[k] for k in ("namespace", "threshold", "seeds", "score_type", "rtl", "yosys", "goals")}
     card_summary["emulator"] = {"library": str(lib.relative_to(bundle)), **file_entry(lib)} if lib.is_file() else None

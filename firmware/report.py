@@ -1,7 +1,8 @@
 """Step 5, report: ``firmware/report.md`` and ``report.json`` from the tools' own outputs, and the card's summary.
 
-Every number here is read from a tool (Yosys ``stat``, da4ml's metadata, hls4ml's layer types, the verification
-counts); the goals are the L1 budget of the issue: latency <= 50 ns, no DSP, LUTs <= 1 % of a VU9P.
+Every number here is read from a tool or computed from its output (Yosys's JSON netlist, the timing estimate over it,
+da4ml's metadata, hls4ml's layer types, the verification counts); the goals are the L1 budget: <= 50 ns port to port
+at an estimated fmax that meets the clock, no DSP by design, LUTs (SRL and LUTRAM included) <= 1 % of a VU9P.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from adtrigger.bundle import latent_score
-from adtrigger.firmware import verify
+from adtrigger.firmware import emulator, verify
 from adtrigger.firmware.design import TriggerDesign
 
 VU9P_LUTS = 1_182_240
@@ -34,11 +35,16 @@ def layer_types(hls_model: Any) -> list[dict]:
 
 
 def goals_met(summary: dict) -> dict[str, bool | None]:
-    """Which of the L1 goals the build meets (None where the number was not measured)."""
+    """Which of the L1 goals the build meets (None where the number was not measured): the latency counts only at a
+    clock the estimated fmax meets, and "no DSP" is the count with Yosys free to map multipliers to DSPs."""
     rtl, syn = summary.get("rtl") or {}, summary.get("yosys") or {}
+    tim = (rtl.get("vivado") or {}).get("timing") or rtl.get("timing") or {}  # Vivado's routed timing where it ran
+    meets = None if "fmax_mhz" not in tim else tim["fmax_mhz"] >= 1e3 / rtl["clock_period_ns"]
+    free = syn.get("without_nodsp") or {}
     return {
-        "latency_ns<=50": None if "latency_ns" not in rtl else rtl["latency_ns"] <= GOALS["latency_ns"],
-        "dsp==0": None if "dsp" not in syn else syn["dsp"] == GOALS["dsp"],
+        "fmax>=clock": meets,
+        "latency_ns<=50": None if meets is None else meets and rtl["latency_ns"] <= GOALS["latency_ns"],
+        "dsp==0": None if "dsp" not in free else free["dsp"] == GOALS["dsp"],
         "lut<=11800": None if "lut" not in syn else syn["lut"] <= GOALS["lut"],
     }
 
@@ -81,14 +87,76 @@ def _fmt(v: Any) -> str:
     return "n/a" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
 
 
+def _goal_rows(summary: dict, yosys: dict | None) -> list[str]:
+    """The goals table: fmax against the clock, latency at that clock, DSPs by design, LUTs."""
+    rtl, goals, syn = summary["rtl"] or {}, summary["goals"], yosys or {}
+    tim = rtl.get("timing") or {}
+    clock = f"{1e3 / rtl['clock_period_ns']:.1f} MHz" if rtl else "n/a"
+    fmax = f"{tim['fmax_mhz']:.0f} MHz (worst stage {tim['min_period_ns']:.3f} ns)" if tim else "n/a"
+    cycles = tim.get("latency_cycles", rtl.get("stages"))
+    latency = f"{_fmt(cycles)} cycles x {rtl['clock_period_ns']:.4g} ns = {rtl['latency_ns']:.1f} ns" if rtl else "n/a"
+    free = syn.get("without_nodsp") or {}
+    dsp = f"{_fmt(free.get('dsp'))} (with `-nodsp`: {_fmt(syn.get('dsp'))})"
+    return [
+        f"| estimated fmax >= the clock ({clock}; estimate, not vendor timing) | {fmax} | "
+        f"{_fmt(goals['fmax>=clock'])} |",
+        f"| latency <= 50 ns port to port, at a clock the fmax meets | {latency} | "
+        f"{_fmt(goals['latency_ns<=50'])} |",
+        f"| 0 DSP by design (Yosys free to map DSPs) | {dsp} | {_fmt(goals['dsp==0'])} |",
+        f"| LUT <= 11,800 (1 % of a VU9P; SRL and LUTRAM counted) | {_fmt(syn.get('lut'))} | "
+        f"{_fmt(goals['lut<=11800'])} |",
+    ]
+
+
+def _timing_section(rtl: dict) -> list[str]:
+    """The estimated timing per stage and the pipeline search's tries (docs/timing.md)."""
+    tim = rtl.get("timing")
+    if not tim:
+        return []
+    viv = (rtl.get("vivado") or {}).get("timing")
+    lines = [
+        "## Timing (estimate, not vendor timing)",
+        "",
+        f"Static timing of the Yosys netlist with the delay model `{tim['model']}` ({tim['part']}; per LUT level with "
+        "its routed net, per carry element, register clock-to-out and setup, clock uncertainty; sources and limits "
+        "in docs/timing.md). Where Vivado is on PATH the flow also runs its out-of-context synthesis, place and route "
+        "(`firmware/tcl/vivado_ooc.tcl`) and the goals read that timing instead.",
+        f"Port to port: {_fmt(tim['latency_cycles'])} register stages"
+        + ("" if tim["latency_cycles"] == tim["latency_min_cycles"] else f" (shortest {tim['latency_min_cycles']})")
+        + f"; slowest stage {tim['critical_stage']}; fmax {tim['fmax_mhz']:.0f} MHz.",
+        "",
+        *([f"Vivado out-of-context place and route (vendor timing, used for the goals): WNS {viv['wns_ns']:.3f} ns at "
+           f"{rtl['clock_period_ns']:.4g} ns, fmax {viv['fmax_mhz']:.0f} MHz, {viv['failing_endpoints']} failing "
+           "endpoints.", ""] if viv else []),
+        "| stage | worst path ns | LUT levels | carry elements | muxes | endpoints | from | to |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for st in tim["stages"]:
+        lines.append(f"| {st['stage']} | {st['delay_ns']:.3f} | {st['lut_levels']} | {st['carry_elements']} | "
+                     f"{st['muxes']} | {st['endpoints']:,} | `{st['start']}` | `{st['end']}` |")  # fmt: skip
+    tries = tim.get("tries") or []
+    if tries:
+        lines += ["", "Pipeline search (firmware/pipeline.py: da4ml's cutoff scaled until the slowest stage fills the "
+                  "clock, the fewest stages that meet it):", "",
+                  "| try | da4ml cutoff | da4ml stages | cycles port to port | worst stage ns | fmax MHz | meets "
+                  "| LUT |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        for k, tr in enumerate(tries, 1):
+            lines.append(f"| {k} | {tr['latency_cutoff']:.3g} | {tr['stages']} | {_fmt(tr['cycles'])} | "
+                         f"{tr['worst_stage_ns']:.3f} | {tr['fmax_mhz']:.0f} | {_fmt(tr['meets_clock'])} | "
+                         f"{tr['lut']:,} |")  # fmt: skip
+    return [*lines, ""]
+
+
 def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: list[dict], yosys: dict | None) -> str:
     """The human report."""
     s, rtl = summary["settings"], summary["rtl"] or {}
     lines = [
         f"# L1 firmware of `{design.name}`",
         "",
-        f"Namespace `{design.namespace}`; inputs: 57 int16 L1 hardware counts (pT 0.25 GeV, eta/phi 2^-7; "
-        f"docs/firmware.md); outputs: score (on the card's score grid), a {design.n_seeds}-bit seed mask (one "
+        f"Namespace and CMSSW model name `{design.namespace}` (the bundle name and `{design.content_hash}`, a hash of "
+        f"what the firmware computes); inputs: {design.n_inputs} int16 L1 hardware counts (pT 0.25 GeV, eta/phi "
+        f"2^-7; docs/firmware.md); outputs: score (on the card's score grid), a {design.n_seeds}-bit seed mask (one "
         "comparator per seed, bit k = seed k), the trigger bit (the active seed's), the overflow bit.",
         f"Seeds (from the {design.threshold_source}; active: `{design.threshold['name']}`); score type "
         f"`ap_ufixed<{design.score_type['width']},{design.score_type['integer']},AP_TRN,AP_SAT>`:",
@@ -101,19 +169,17 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         f"Score: `{design.score_definition}` over the {design.n_latent} latent means (the max over latent groups of "
         "each group's weight times its sum of squares, relu(mu) in one-sided groups, q<i>.<f> a saturating cast "
         "of mu onto i integer and f fraction bits; adtrigger.bundle.latent_score).",
-        f"Settings: strategy `{s['strategy']}`, clock {s['clock_period_ns']} ns, da4ml latency cutoff "
-        f"{s['latency_cutoff']}.",
+        f"Settings: strategy `{s['strategy']}`, target clock {1e3 / s['clock_period_ns']:.1f} MHz "
+        f"({s['clock_period_ns']:.4g} ns), da4ml latency cutoff {_fmt(rtl.get('latency_cutoff'))} "
+        f"({'searched from the clock' if s['latency_cutoff'] is None else 'fixed on the command line'}).",
         "",
         "## Goals",
         "",
         "| goal | measured | met |",
         "| --- | --- | --- |",
-        f"| latency <= 50 ns (stages x clock) | {_fmt(rtl.get('stages'))} stages = {_fmt(rtl.get('latency_ns'))} ns "
-        f"| {_fmt(summary['goals']['latency_ns<=50'])} |",
-        f"| 0 DSP (Yosys) | {_fmt((yosys or {}).get('dsp'))} | {_fmt(summary['goals']['dsp==0'])} |",
-        f"| LUT <= 11,800 (1 % of a VU9P, Yosys) | {_fmt((yosys or {}).get('lut'))} | "
-        f"{_fmt(summary['goals']['lut<=11800'])} |",
+        *_goal_rows(summary, yosys),
         "",
+        *_timing_section(rtl),
         "## Resources",
         "",
         "| source | LUT | FF | DSP | CARRY | note |",
@@ -122,7 +188,8 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     if yosys is not None:
         lines.append(
             f"| `{yosys['tool']}` | {yosys['lut']:,} | {yosys['ff']:,} | {yosys['dsp']} | "
-            f"{yosys['carry']:,} | {100 * yosys['lut'] / VU9P_LUTS:.2f} % of VU9P LUTs |"
+            f"{yosys['carry']:,} | {100 * yosys['lut'] / VU9P_LUTS:.2f} % of VU9P LUTs; {yosys['srl']:,} SRL and "
+            f"{yosys['lutram']:,} LUTRAM included |"
         )
         free = yosys.get("without_nodsp")
         if free:
@@ -145,8 +212,9 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
     lines += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
     lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in layers]
     extreme, beyond = verify.edge_counts(verification["n_events"])
-    lines += ["", f"## Verification ({verification['n_events']:,} events, refstream-v1 SM and signals, "
-              f"{extreme} with one object far above the SM tail, {beyond} pushed beyond the full scale)",
+    files = ", ".join(f"`{Path(f).name}`" for f in summary["settings"].get("verification_files", []))
+    lines += ["", f"## Verification ({verification['n_events']:,} events from {files or 'the given files'}, in equal "
+              f"shares; {extreme} with one object far above the SM tail, {beyond} pushed beyond the full scale)",
               ""]  # fmt: skip
     lines += ["| firmware | reference | score mismatches | seed mask mismatches | overflow mismatches | triggered "
               "(active seed) |",
@@ -189,10 +257,16 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         "",
         "## Files",
         "",
-        "- `hls/`: hls4ml project; `vitis_hls -f build_trigger.tcl` runs C simulation and synthesis of the trigger "
-        "top (`build_prj.tcl`: the encoder alone, as hls4ml writes it).",
-        "- `rtl/`: da4ml Verilog (`src/`), Vivado script `build_vivado_prj.tcl`, `yosys.log`.",
-        f"- `emulator/`: `lib{design.namespace}_emulator.so` and `{design.namespace}_emulator.h` (CMSSW-style).",
+        "- `hls/`: hls4ml project; `vitis_hls -f build_trigger.tcl` runs C simulation, C synthesis, co-simulation and "
+        "IP export of the trigger top (each switchable, `csim=0 cosim=0 ...`); the test bench checks every event of "
+        "`tb/hw_inputs.dat` against `tb/expected.dat` and fails on a mismatch (`build_prj.tcl`: the encoder alone, "
+        "as hls4ml writes it).",
+        "- `rtl/`: da4ml Verilog (`src/`), `netlist.json` and `yosys.log` (Yosys), Vivado script "
+        "`build_vivado_prj.tcl`.",
+        f"- `emulator/`: `{emulator.library_name(design.namespace)}` and `{design.namespace}_emulator.h`: the "
+        "`hls4mlEmulator::Model` CMSSW loads (`create_model`/`destroy_model`).",
+        "- `manifest.json`: tool versions and the SHA-256 of every generated file (kept in git with the reports; "
+        "the rest is rebuilt by `adtrigger firmware`).",
         "",
     ]
     return "\n".join(lines)

@@ -16,10 +16,11 @@ the score's grid lets an event reach it, :func:`score_below`), found by perturbi
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,6 @@ import numpy as np
 from adtrigger.bundle import ladder, latent_score
 from adtrigger.firmware import hwunits
 from adtrigger.firmware.design import FirmwareError, TriggerDesign
-from adtrigger.training.stream.cards import SIGNALS, SM_PROCESSES
 
 N_OVERFLOW = 200  # events pushed beyond the L1 full scale to exercise the overflow bit
 N_EXTREME = 200  # events with one object or MET far above the SM tail but inside the full scale: mu's saturation
@@ -39,19 +39,55 @@ def edge_counts(n_events: int) -> tuple[int, int]:
     return min(N_EXTREME, n_events // 10), min(N_OVERFLOW, n_events // 10)
 
 
-def verification_events(n_events: int = 100_000, data_dir: Path | None = None, seed: int = 7) -> np.ndarray:
-    """(n_events, 57) int16 counts: SM and signal events (refstream-v1's files unless ``data_dir``) in equal shares
-    per file, in random order; before the last ``N_OVERFLOW`` (one pT far beyond 2048 GeV) come ``N_EXTREME`` with one
-    pT set between 500 and 2048 GeV, inside the full scale and beyond the SM tail, so a score group's saturating cast
-    of mu is exercised too."""
-    from adtrigger.refdata import refstream_dir
+def event_files(folder: Path) -> list[Path]:
+    """The event files (HDF5, parquet) of a folder, sorted by name."""
+    from adtrigger.training.stream.io import H5_SUFFIXES, PARQUET_SUFFIXES
+
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in H5_SUFFIXES + PARQUET_SUFFIXES)
+
+
+def verification_files(design: TriggerDesign, data_dir: Path | None = None) -> list[Path]:
+    """The files to draw verification events from: every event file of ``data_dir`` when given, else the SM and
+    signal files the bundle was trained with (its record's config). FirmwareError when none are there."""
+    if data_dir is not None:
+        files = event_files(Path(data_dir)) if Path(data_dir).is_dir() else []
+        if not files:
+            raise FirmwareError(f"--data-dir {data_dir} holds no event files (.h5, .parquet) to verify on")
+        return files
+    record_path = design.bundle / "record.json"
+    if not record_path.is_file():
+        raise FirmwareError(f"{design.bundle} has no record.json naming its data: pass --data-dir with event files")
+    from adtrigger.training.config import ConfigError, from_dict
+
+    record = json.loads(record_path.read_text())
+    try:
+        cfg = from_dict(record["config"], base_dir=design.bundle / record.get("base_dir", "."))
+    except (KeyError, ConfigError) as err:
+        raise FirmwareError(f"{record_path}: cannot read the training data it names ({err}); pass --data-dir") from None
+    files = [*cfg.sm_paths(), *cfg.signal_paths()]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        raise FirmwareError(
+            f"the training data of {design.bundle} is not here ({', '.join(missing) or 'none named'}): pass "
+            "--data-dir with L1 event files to verify on"
+        )
+    return files
+
+
+def verification_events(n_events: int = 100_000, files: Sequence[Path] | None = None, seed: int = 7) -> np.ndarray:
+    """(n_events, n) int16 counts: events of ``files`` (default: every file of refstream-v1, SM and signals) in
+    equal shares per file, in random order; before the last ``N_OVERFLOW`` (one pT far beyond the full scale) come
+    ``N_EXTREME`` with one pT set between 500 GeV and the full scale, beyond the SM tail, so a score group's
+    saturating cast of mu is exercised too."""
     from adtrigger.training.stream.io import read_events
 
-    data_dir = Path(data_dir) if data_dir is not None else refstream_dir()
-    files = [data_dir / f"{p}.h5" for p in SM_PROCESSES + SIGNALS]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        raise FirmwareError(f"verification data missing: {', '.join(missing)}")
+    if files is None:
+        from adtrigger.refdata import refstream_dir
+
+        files = event_files(refstream_dir())
+    missing = [str(f) for f in files if not Path(f).is_file()]
+    if missing or not files:
+        raise FirmwareError(f"verification data missing: {', '.join(missing) or 'no files given'}")
     rng = np.random.default_rng(seed)
     per_file = -(-n_events // len(files))
     parts = []
@@ -60,13 +96,15 @@ def verification_events(n_events: int = 100_000, data_dir: Path | None = None, s
         parts.append(flat[rng.choice(len(flat), size=min(per_file, len(flat)), replace=False)])
     x = np.concatenate(parts)
     x = x[rng.permutation(len(x))[:n_events]].astype(np.float64)
+    n_objects = x.shape[1] // 3  # (pT, eta, phi) per object: pT is every third input
+    pt_max = hwunits.FULL_SCALE["pt"][1]
     e, k = edge_counts(len(x))
     if e:
         rows = np.arange(len(x) - k - e, len(x) - k)
-        x[rows, 3 * rng.integers(0, 19, size=e)] = rng.uniform(500.0, 2048.0, size=e)
+        x[rows, 3 * rng.integers(0, n_objects, size=e)] = rng.uniform(500.0, pt_max, size=e)
     if k:
         rows = np.arange(len(x) - k, len(x))
-        x[rows, 3 * rng.integers(0, 19, size=k)] = rng.uniform(2100.0, 8000.0, size=k)
+        x[rows, 3 * rng.integers(0, n_objects, size=k)] = rng.uniform(1.05 * pt_max, 4 * pt_max, size=k)
     return hwunits.to_hardware(x)
 
 

@@ -74,6 +74,7 @@ from hgq.config import QuantizerConfig
 from hgq.layers import QDense
 from keras import ops
 
+from adtrigger.bundle import layout
 from adtrigger.bundle.latent_score import LatentGroup, grouped_mu2, single_group
 from adtrigger.training import kinematic
 from adtrigger.training.config import DEFAULT_KINEMATIC_TARGETS, ModelConfig, TrainConfig
@@ -85,7 +86,7 @@ PREPROCESSING_FILE = "preprocessing.json"
 LOGVAR_CLIP = 10.0
 OVERFLOW_SCORE = float(np.finfo(np.float32).max)  # score of an event with an input beyond the quantizer range
 # The L1 full scale each input must represent without saturating (AXOL1TL: 12-bit hwPt/2 -> 2048 GeV).
-L1_FULL_SCALE = {"pt": (0.0, 2048.0), "eta": (-5.0, 5.0), "phi": (-np.pi, np.pi)}
+L1_FULL_SCALE = layout.L1_FULL_SCALE  # (lo, hi) per kind, inclusive; phi to float32(pi)
 
 # ---------------------------------------------------------------- quantizer configurations
 
@@ -634,7 +635,9 @@ def l1_full_scale(n_inputs: int = 57) -> tuple[np.ndarray, np.ndarray]:
 
 
 def input_overflow(x: np.ndarray) -> np.ndarray:
-    """(N,) bool: a raw input of the event lies beyond the L1 full scale (pT > 2048 GeV, |eta| > 5, |phi| > pi).
+    """(N,) bool: a raw input of the event lies beyond the L1 full scale (pT > 2048 GeV, |eta| > 5, |phi| >
+    float32(pi)) or is not a number (NaN, +-inf: the firmware's overflow bit, ``firmware.hwunits.to_hardware``; the
+    service refuses such an event outright).
 
     The input quantizer's range is floored to cover that scale, so these are the events that saturate it. The
     condition is on the raw inputs, not on the learned quantizer range: HGQ2 may leave an unimportant input only a
@@ -642,7 +645,7 @@ def input_overflow(x: np.ndarray) -> np.ndarray:
     prune it, and a range check against those would flag every event."""
     x = np.asarray(x, dtype=np.float64)
     lo, hi = l1_full_scale(x.shape[-1])
-    return ((x > hi) | (x < lo)).any(axis=1)
+    return ~((x >= lo) & (x <= hi)).all(axis=1)  # NaN fails both comparisons
 
 
 def l1_score(

@@ -11,6 +11,13 @@ N_OBJECTS = N_MET + N_EGAMMA + N_MUON + N_JET  # 19
 N_FEATURES_PER_OBJECT = 3  # pT, eta, phi
 N_L1_INPUTS = N_OBJECTS * N_FEATURES_PER_OBJECT  # 57
 
+# The L1 full scale of the raw inputs: beyond it an event saturates the input quantizer and scores the overflow
+# score (training.vae.input_overflow, the ONNX graph's guard, the firmware's overflow bit). phi's bound is float32(pi)
+# (3.1415927410125732, above pi by 8.7e-8), inclusive: inputs arrive as float32 and a phi computed as pi there (atan2f
+# of a negative x-axis momentum) is a real direction, not an overflow that would accept the event at every seed.
+PHI_MAX = 3.1415927410125732  # float(numpy.float32(numpy.pi))
+L1_FULL_SCALE = {"pt": (0.0, 2048.0), "eta": (-5.0, 5.0), "phi": (-PHI_MAX, PHI_MAX)}
+
 MET_ROWS = slice(0, 1)
 EGAMMA_ROWS = slice(1, 5)
 MUON_ROWS = slice(5, 9)
