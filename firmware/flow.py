@@ -102,8 +102,12 @@ def _build(design, s: FirmwareSettings, out: Path, files: list[Path]) -> dict:
                 cut = pipeline.cut_for_clock(design, out / "rtl", s.clock_period, latency_cutoff=s.latency_cutoff)
                 build, yosys = cut.build, cut.yosys
             else:
-                cutoff = s.latency_cutoff if s.latency_cutoff is not None else s.clock_period
-                build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=cutoff)
+                model = timing.ULTRASCALE_PLUS_2L
+                cutoff = s.latency_cutoff
+                if cutoff is None:
+                    cutoff = pipeline.stage_budget_ns(s.clock_period, model)
+                build = rtl.write_rtl(design, out / "rtl", clock_period=s.clock_period, latency_cutoff=cutoff,
+                                      comb=pipeline.retime(rtl.trace(design), model))  # fmt: skip
         with _step(s, "verilator", "Verilator build"):
             sim = rtl.RTLSimulation(build, rtl.build_simulation(build, jobs=s.jobs), rtl.n_words(design),
                                     design.n_seeds)  # fmt: skip

@@ -280,6 +280,14 @@ class _Graph:
         return routed, 0
 
 
+def _is_data_pin(kind: str, pin: str) -> bool:
+    """The pins whose value a register stores: a flip-flop's D and its synchronous controls (Yosys maps logic onto
+    R/S/CE too, so the register holds what arrives there; its stage counts them), an SRL's or LUTRAM's data in."""
+    if kind == "ff":
+        return pin not in CLOCK_PINS
+    return pin == "D" or pin.startswith("DI")
+
+
 def _kind(cell_type: str) -> str | None:
     if cell_type in WIRE_TYPES:
         return "wire"
@@ -359,7 +367,7 @@ def _build(g: _Graph):
                     ns += m.carry_entry_ns
                 succ[b].append((o, ns, lv, 1, 0))
         else:  # ff, srl, lutram: sequential
-            data = [b for p in inputs if p == "D" or p.startswith("DI") for b in inputs[p] if isinstance(b, int)]
+            data = [b for p in inputs if _is_data_pin(kind, p) for b in inputs[p] if isinstance(b, int)]
             setup = m.setup_ns if kind == "ff" else m.srl_setup_ns
             for p, bits in inputs.items():
                 if p in CLOCK_PINS or (kind == "lutram" and LUTRAM_READ_ONLY.match(p)):
@@ -426,7 +434,9 @@ def estimate(
 
     def reg_stage(ci: int) -> int:
         c = cells[ci]
-        data = [g.canon(b) for p, bits in c.pins.items() if p == "D" or p.startswith("DI") for b in bits]
+        kind = g.kinds[ci]
+        data = [g.canon(b) for p, bits in c.pins.items() if c.directions[p] == "input" and _is_data_pin(kind, p)
+                for b in bits]  # fmt: skip
         return 1 + max([stage_of[b] for b in data if isinstance(b, int)], default=0)
 
     cell_stage: dict[int, int] = {}

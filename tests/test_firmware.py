@@ -5,6 +5,7 @@ bundle has it) on 100k events: the score, every seed's bit and the overflow bit.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import re
 import shutil
@@ -16,7 +17,7 @@ import pytest
 
 from adtrigger.bundle import latent_score, update_card
 from adtrigger.bundle.ladder import seed_bits, seeds, unpack_bits
-from adtrigger.firmware import convert, emulator, hwunits, rtl, verify
+from adtrigger.firmware import convert, emulator, hwunits, verify
 from adtrigger.firmware.design import FirmwareError, _seeds, load_design
 from adtrigger.firmware.flow import FirmwareSettings, build_firmware
 
@@ -231,28 +232,62 @@ def test_sums_of_squares_and_the_score_below():
 
 
 def test_report_numbers_come_from_the_tools(firmware_bundle):
+    from adtrigger.firmware import netlist, timing
+
     bundle, summary = firmware_bundle
     fw = bundle / "firmware"
-    log = (fw / "rtl" / "yosys.log").read_text()
-    stat = log[log.rfind("Number of cells") :]
-    luts = sum(int(n) for _, n in rtl.LUT_CELL.findall(stat))  # logic LUTs, SRL and LUTRAM cells
-    ffs = sum(int(n) for n in re.findall(r"^\s*FD[A-Z]*\s+(\d+)\s*$", stat, re.M))
-    assert luts > 0 and summary["yosys"]["lut"] == luts and summary["yosys"]["ff"] == ffs
+    net = netlist.load_netlist(fw / "rtl" / "netlist.json")
+    found = netlist.resources(net)
+    luts = sum(n for c, n in found["cells"].items() if re.fullmatch(r"LUT[1-6]|SRLC?\d+E", c))  # + LUTRAM sites
+    assert luts > 0 and summary["yosys"]["lut"] == found["lut"] >= luts and summary["yosys"]["ff"] == found["ff"]
     meta = json.loads((fw / "rtl" / "metadata.json").read_text())
-    assert summary["rtl"]["stages"] == meta["latency"] and summary["rtl"]["da4ml_cost"] == meta["cost"]
-    assert summary["rtl"]["latency_ns"] == meta["latency"] * summary["rtl"]["clock_period_ns"]
+    r = summary["rtl"]
+    assert r["stages"] == meta["latency"] and r["da4ml_cost"] == meta["cost"]
+    # the latency is the netlist's registers port to port (da4ml's stages plus its input and output registers) at
+    # the target clock, and the timing is the estimate over the same netlist
+    est = timing.estimate(net, clock_period_ns=r["clock_period_ns"])
+    assert r["timing"]["latency_cycles"] == est.latency_cycles == est.latency_min_cycles == meta["latency"] + 1
+    assert r["latency_ns"] == pytest.approx(est.latency_cycles * r["clock_period_ns"])
+    assert r["timing"]["fmax_mhz"] == pytest.approx(est.fmax_mhz, rel=1e-3)
+    assert r["timing"]["kind"] == "estimate, not vendor timing"
+    tries = r["timing"]["tries"]
+    assert tries and r["latency_cutoff"] in [tr["latency_cutoff"] for tr in tries]
+    assert summary["goals"]["fmax>=clock"] == est.meets(r["clock_period_ns"])
     md = (fw / "report.md").read_text()
-    assert f"{luts:,}" in md and f"{meta['latency']} stages" in md and "PASSED" in md
+    assert f"{found['lut']:,}" in md and f"{est.latency_cycles} cycles" in md and "PASSED" in md
+    assert "estimate, not vendor timing" in md and timing.ULTRASCALE_PLUS_2L.name in md
     assert f"Score: `{summary['score_definition']}`" in md and summary["score_definition"].startswith("max(")
-    assert summary["goals"]["lut<=11800"] == (luts <= 11_800)
+    assert summary["goals"]["lut<=11800"] == (found["lut"] <= 11_800)
+    assert summary["goals"]["dsp==0"] == (summary["yosys"]["without_nodsp"]["dsp"] == 0)
     card = json.loads((bundle / "bundle.json").read_text())
-    assert card["firmware"]["yosys"]["lut"] == luts
+    assert card["firmware"]["yosys"]["lut"] == found["lut"]
     assert [(s["name"], s["raw"]) for s in card["firmware"]["seeds"]] == [(s.name, s.raw) for s in seeds(card)]
     assert card["firmware"]["verification"]["seed_mismatches"]["rtl"]["keras"] == {s.name: 0 for s in seeds(card)}
     for s in seeds(card):
         assert f"| `{s.name}`" in md and f"{s.raw:,}" in md
-    assert "firmware/report.json" in card["files"]
-    assert (fw / "hls" / "build_trigger.tcl").is_file() and (fw / "hls" / "tb" / "hw_inputs.dat").is_file()
+    assert {"firmware/report.json", "firmware/report.md", "firmware/manifest.json"} <= set(card["files"])
+    manifest = json.loads((fw / "manifest.json").read_text())
+    assert manifest["design"]["namespace"] == card["firmware"]["namespace"] and manifest["tools"]["yosys"]
+    lib = f"emulator/{emulator.library_name(manifest['design']['namespace'])}"
+    assert manifest["files"][lib] == hashlib.sha256((fw / lib).read_bytes()).hexdigest()
+    assert (fw / "hls" / "build_trigger.tcl").is_file() and (fw / "hls" / "tb" / "expected.dat").is_file()
+
+
+def test_the_test_bench_checks_the_flows_expected_outputs(firmware_bundle, tmp_path):
+    """The C simulation with no arguments, as Vitis runs it, on the flow's own tb/ files: passes; one changed
+    expected score: fails."""
+    bundle, summary = firmware_bundle
+    hls = tmp_path / "hls"
+    shutil.copytree(bundle / "firmware" / "hls", hls)
+    exe = hls / "tb" / f"{summary['namespace']}_trigger_csim"
+    ok = subprocess.run([str(exe)], cwd=hls, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    rows = (hls / "tb" / "expected.dat").read_text().splitlines()
+    first = rows[5].split()
+    rows[5] = " ".join([str(int(first[0]) + 1), *first[1:]])
+    (hls / "tb" / "expected.dat").write_text("\n".join(rows) + "\n")
+    bad = subprocess.run([str(exe)], cwd=hls, capture_output=True, text=True)
+    assert bad.returncode != 0 and "event 5" in bad.stdout + bad.stderr
 
 
 @pytest.fixture(scope="module")
@@ -376,3 +411,18 @@ def test_failed_build_keeps_the_good_one(firmware_bundle, tmp_path, monkeypatch)
     assert (copy / "firmware" / "report.json").read_bytes() == before
     assert (copy / "firmware.failed" / "hls").is_dir()
     assert not list(copy.glob(".firmware.tmp-*"))
+
+
+def test_a_tighter_clock_cuts_more_stages(firmware_bundle, tmp_path):
+    """The pipeline is cut from the clock: half the period gives more stages and a faster slowest stage, and the
+    search's step shrinks the cutoff after a miss and widens it after a pass."""
+    from adtrigger.firmware import pipeline, timing
+
+    bundle, summary = firmware_bundle
+    r = summary["rtl"]
+    tight = pipeline.cut_for_clock(load_design(bundle), tmp_path / "rtl", r["clock_period_ns"] / 2, max_tries=2)
+    assert tight.build.stages > r["stages"] and tight.timing.latency_cycles > r["timing"]["latency_cycles"]
+    assert tight.timing.fmax_mhz > r["timing"]["fmax_mhz"]
+    assert [p.name for p in tmp_path.iterdir()] == ["rtl"]  # the tries' folders are gone, the chosen one stays
+    m = timing.ULTRASCALE_PLUS_2L
+    assert pipeline.next_cutoff(4.0, 6.0, 4.0, m) < 4.0 < pipeline.next_cutoff(4.0, 3.0, 4.0, m)

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from adtrigger.bundle import layout
+from adtrigger.bundle import layout, update_card
 from adtrigger.firmware import hwunits, verify
 from adtrigger.firmware.design import FirmwareError
 
@@ -95,7 +95,8 @@ def test_verification_files_come_from_the_bundle(trained_bundle, tmp_path, refst
     rec = json.loads((moved / "record.json").read_text())
     rec["config"]["data"]["sm"] = ["/nowhere/W_lnu.h5"]
     (moved / "record.json").write_text(json.dumps(rec))
-    with pytest.raises(FirmwareError, match=r"not here \(/nowhere/W_lnu.h5\).*--data-dir"):
+    update_card(moved, {}, files=["record.json"])  # as training writes it
+    with pytest.raises(FirmwareError, match=r"/nowhere/W_lnu.h5.*--data-dir"):
         verify.verification_files(load_design(moved, threshold=1.0))
     hw = verify.verification_events(500, files[:2], seed=1)
     assert hw.shape == (500, layout.N_L1_INPUTS) and hw.dtype == np.int16
