@@ -388,7 +388,8 @@ def firmware(
     v, r, y = summary["verification"], summary["rtl"] or {}, summary["yosys"] or {}
     tim = r.get("timing") or {}
     fmax = f", estimated fmax {tim['fmax_mhz']:.0f} MHz (estimate, not vendor timing)" if tim else ""
-    latency = f"{r['stages']} cycles = {r['latency_ns']:.1f} ns at {1e3 / r['clock_period_ns']:.0f} MHz" if r else "n/a"
+    cycles = tim.get("latency_cycles", r.get("stages"))
+    latency = f"{cycles} cycles = {r['latency_ns']:.1f} ns at {1e3 / r['clock_period_ns']:.0f} MHz" if r else "n/a"
     typer.echo(
         f"{bundle}/firmware: bit-exact on {v['n_events']} events ({', '.join(v['mismatches'])} vs "
         f"{', '.join(v['references'])}); latency {latency}{fmax}; "

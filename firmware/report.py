@@ -81,6 +81,10 @@ def summary_of(design: TriggerDesign, settings: dict, rtl: dict | None, yosys: d
     return out
 
 
+def _fmt_ns(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g} ns"
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "**no**"
@@ -136,10 +140,9 @@ def _timing_section(rtl: dict) -> list[str]:
                      f"{st['muxes']} | {st['endpoints']:,} | `{st['start']}` | `{st['end']}` |")  # fmt: skip
     tries = tim.get("tries") or []
     if tries:
-        lines += ["", "Pipeline search (firmware/pipeline.py: da4ml's cutoff scaled until the slowest stage fills the "
-                  "clock, the fewest stages that meet it):", "",
-                  "| try | da4ml cutoff | da4ml stages | cycles port to port | worst stage ns | fmax MHz | meets "
-                  "| LUT |",
+        lines += ["", "Pipeline search (firmware/pipeline.py: the cut, in ns of modelled logic per stage, scaled until "
+                  "the slowest stage fills the clock; the fewest stages that meet it):", "",
+                  "| try | cut (ns) | da4ml stages | cycles port to port | worst stage ns | fmax MHz | meets | LUT |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for k, tr in enumerate(tries, 1):
             lines.append(f"| {k} | {tr['latency_cutoff']:.3g} | {tr['stages']} | {_fmt(tr['cycles'])} | "
@@ -170,8 +173,9 @@ def markdown(design: TriggerDesign, summary: dict, verification: dict, layers: l
         "each group's weight times its sum of squares, relu(mu) in one-sided groups, q<i>.<f> a saturating cast "
         "of mu onto i integer and f fraction bits; adtrigger.bundle.latent_score).",
         f"Settings: strategy `{s['strategy']}`, target clock {1e3 / s['clock_period_ns']:.1f} MHz "
-        f"({s['clock_period_ns']:.4g} ns), da4ml latency cutoff {_fmt(rtl.get('latency_cutoff'))} "
-        f"({'searched from the clock' if s['latency_cutoff'] is None else 'fixed on the command line'}).",
+        f"({s['clock_period_ns']:.4g} ns); pipeline cut at {_fmt_ns(rtl.get('latency_cutoff'))} of modelled logic "
+        f"per stage ({'searched from the clock' if s['latency_cutoff'] is None else 'fixed on the command line'}; "
+        "firmware/pipeline.py).",
         "",
         "## Goals",
         "",

@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from adtrigger.firmware.design import FirmwareError
-from adtrigger.firmware.netlist import Bit, Netlist
+from adtrigger.firmware.netlist import CARRY, FF, LUTRAM, SRL, Bit, Netlist
 
 NEG = -math.inf
 
@@ -86,12 +86,9 @@ ULTRASCALE_PLUS_2L = DelayModel(
     ),
 )
 
-FF_TYPE = re.compile(r"^(FD\w*|LD[CP]E)$")
-SRL_TYPE = re.compile(r"^SRLC?(16|32)E?$")
-LUTRAM_TYPE = re.compile(r"^RAM(?!B)\w+$")
-LUT_TYPE = re.compile(r"^LUT[1-6]$")
+FF_TYPE, SRL_TYPE, LUTRAM_TYPE, CARRY_TYPE = FF, SRL, LUTRAM, CARRY  # the cell classes of firmware.netlist
+LUT_TYPE = re.compile(r"^LUT[1-6]$")  # single-output LUTs: the pass times pin O
 MUXF_TYPE = re.compile(r"^MUXF[789]$")
-CARRY_TYPE = re.compile(r"^CARRY[48]$")
 WIRE_TYPES = {"IBUF", "IBUFG", "OBUF", "BUF", "BUFG", "BUFGCE", "BUFH", "INV"}
 CONST_TYPES = {"GND", "VCC"}
 CLOCK_PINS = {"C", "CLK", "WCLK", "G"}

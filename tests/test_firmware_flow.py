@@ -152,3 +152,17 @@ def test_the_score_accumulators_hold_many_latent_dimensions(groups, value, tmp_p
     got = float(subprocess.run([str(tmp_path / "score")], capture_output=True, text=True, check=True).stdout)
     mu = np.full((1, n), value)
     assert got == latent_score.grouped_mu2(mu, parsed)[0] > 0
+
+
+def test_the_onnx_guard_of_the_embedded_bundle_agrees_at_the_phi_edge():
+    """The committed bundle's ONNX graph (the service's scorer) draws the phi edge where the Keras model and the
+    firmware do: float32(pi) scores as an event, the next float32 above it as overflow."""
+    from pathlib import Path
+
+    from adtrigger.bundle.scoring import Scorer
+    from adtrigger.training.vae import OVERFLOW_SCORE
+
+    x = np.repeat(_event(), 2, axis=0).astype(np.float32)
+    x[0, 17], x[1, 17] = np.float32(np.pi), np.float32(ABOVE_PI32)
+    score = Scorer(Path(__file__).resolve().parents[1] / "models" / "l1_vae_refstream").score(x)
+    assert score[0] < OVERFLOW_SCORE and score[1] == OVERFLOW_SCORE
