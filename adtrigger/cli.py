@@ -356,6 +356,7 @@ def firmware(
     latency_cutoff: Annotated[
         float | None, typer.Option(help="fix da4ml's delay units per pipeline stage instead of searching from --clock")
     ] = None,
+    tries: Annotated[int, typer.Option(help="syntheses the pipeline search may run (each one Yosys run)")] = 4,
     events: Annotated[int, typer.Option("--events", "-n", help="verification events")] = 100_000,
     rtl: Annotated[bool, typer.Option(help="da4ml Verilog with Verilator simulation")] = True,
     synth: Annotated[bool, typer.Option(help="Yosys synthesis of the Verilog")] = True,
@@ -380,6 +381,7 @@ def firmware(
     try:
         settings = FirmwareSettings(
             threshold=threshold, strategy=strategy, clock_period=parse_clock(clock), latency_cutoff=latency_cutoff,
+            pipeline_tries=tries,
             n_events=events, rtl=rtl, synth=synth, dsp_check=dsp_check, vivado=vivado, jobs=jobs, data_dir=data_dir,
         )  # fmt: skip
         summary = build_firmware(bundle, settings)

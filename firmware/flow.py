@@ -31,7 +31,8 @@ class FirmwareSettings:
     threshold: float | None = None  # None: the card's active calibrated threshold
     strategy: str = "latency"  # hls4ml strategy: latency | da (distributed arithmetic)
     clock_period: float = DEFAULT_CLOCK_NS  # ns: the target clock; the pipeline is cut to meet it
-    latency_cutoff: float | None = None  # da4ml delay units per stage; None: searched from the clock (pipeline.py)
+    latency_cutoff: float | None = None  # ns of modelled logic per stage; None: searched from the clock (pipeline.py)
+    pipeline_tries: int = pipeline.MAX_TRIES  # syntheses the search may run
     n_events: int = 100_000  # verification events
     rtl: bool = True  # da4ml Verilog, Verilator simulation
     synth: bool = True  # Yosys synthesis and the timing estimate (needs rtl)
@@ -99,7 +100,8 @@ def _build(design, s: FirmwareSettings, out: Path, files: list[Path]) -> dict:
     if s.rtl:
         with _step(s, "rtl", "da4ml Verilog" + (", Yosys synthesis and timing estimate" if s.synth else "")):
             if s.synth:
-                cut = pipeline.cut_for_clock(design, out / "rtl", s.clock_period, latency_cutoff=s.latency_cutoff)
+                cut = pipeline.cut_for_clock(design, out / "rtl", s.clock_period, latency_cutoff=s.latency_cutoff,
+                                             max_tries=s.pipeline_tries)  # fmt: skip
                 build, yosys = cut.build, cut.yosys
             else:
                 model = timing.ULTRASCALE_PLUS_2L

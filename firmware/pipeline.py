@@ -9,9 +9,10 @@ a bit operation: a LUT level; a bit slice: nothing), so da4ml's ``latency_cutoff
 stage. Each try writes the Verilog at one cutoff (seconds), synthesizes it with Yosys (the slow part) and estimates
 the worst stage from the netlist; the first cutoff is the clock period less the register overhead, and the next one
 scales the last so that the worst stage would just fill the period: a try that meets the clock is followed by a
-looser one (fewer stages), one that misses by a tighter one. A cut whose stage count was already synthesized is not
-synthesized again. The result is the try that meets the clock with the fewest stages (then the fastest); when none
-does, the fastest one, reported as missing the clock.
+looser one (fewer stages), one that misses by a tighter one; a try that meets the clock with its worst stage within
+``MARGIN`` of it ends the search. A cut whose stage count was already synthesized is not synthesized again. The
+result is the try that meets the clock with the fewest stages (then the fastest); when none does, the fastest one,
+reported as missing the clock.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from adtrigger.firmware.design import FirmwareError, TriggerDesign
 from adtrigger.firmware.netlist import load_netlist
 
 MAX_TRIES = 4  # syntheses per search: the proportional step lands within a stage after two or three
-MARGIN = 0.97  # aim each new cutoff at 97 % of the period's logic budget: a little slack for the estimate's scatter
+MARGIN = 0.92  # aim each new cut at 92 % of a stage's logic budget; a try that meets the clock within it is final
 
 
 @dataclass
@@ -154,6 +155,10 @@ def cut_for_clock(
               f"{'meets' if t.meets_clock else 'misses'} {period_ns:.3f} ns", flush=True)  # fmt: skip
         tries.append(t)
         done[build.stages] = (t, path, build, syn, est)
+        if t.meets_clock and worst - (period_ns - stage_budget_ns(period_ns, model)) >= MARGIN * stage_budget_ns(
+            period_ns, model
+        ):
+            break  # it meets the clock and fills it: a looser cut would miss it
         cutoff = next_cutoff(cutoff, worst, period_ns, model)
     meeting = [v for v in done.values() if v[0].meets_clock]
     best = (min(meeting, key=lambda v: (v[0].stages, v[0].worst_stage_ns)) if meeting

@@ -48,30 +48,43 @@ def event_files(folder: Path) -> list[Path]:
 
 def verification_files(design: TriggerDesign, data_dir: Path | None = None) -> list[Path]:
     """The files to draw verification events from: every event file of ``data_dir`` when given, else the SM and
-    signal files the bundle was trained with (its record's config). FirmwareError when none are there."""
+    signal files the bundle was trained with (its record's config), else, for a bundle moved away from them (a copy,
+    whose record's relative paths point nowhere), the reference stream refstream-v1, said in one line: the events are
+    stimuli for bit-exactness, any in the L1 layout serve. FirmwareError when none are there."""
     if data_dir is not None:
         files = event_files(Path(data_dir)) if Path(data_dir).is_dir() else []
         if not files:
             raise FirmwareError(f"--data-dir {data_dir} holds no event files (.h5, .parquet) to verify on")
         return files
+    named, why = _record_files(design)
+    if not why:
+        return named
+    from adtrigger.refdata import refstream_dir, refstream_missing
+
+    if refstream_missing() is None:
+        print(f"firmware: {why}; verifying on refstream-v1 ({refstream_dir()}) instead (--data-dir to choose)",
+              flush=True)  # fmt: skip
+        return event_files(refstream_dir())
+    raise FirmwareError(f"{why}, nor is refstream-v1: pass --data-dir with L1 event files to verify on")
+
+
+def _record_files(design: TriggerDesign) -> tuple[list[Path], str]:
+    """The SM and signal files of the bundle's record, and why they cannot be used ("" when they can)."""
     record_path = design.bundle / "record.json"
     if not record_path.is_file():
-        raise FirmwareError(f"{design.bundle} has no record.json naming its data: pass --data-dir with event files")
+        return [], f"{design.bundle} has no record.json naming its data"
     from adtrigger.training.config import ConfigError, from_dict
 
     record = json.loads(record_path.read_text())
     try:
         cfg = from_dict(record["config"], base_dir=design.bundle / record.get("base_dir", "."))
     except (KeyError, ConfigError) as err:
-        raise FirmwareError(f"{record_path}: cannot read the training data it names ({err}); pass --data-dir") from None
+        return [], f"the training data named by {record_path} is not here ({err})"
     files = [*cfg.sm_paths(), *cfg.signal_paths()]
     missing = [str(f) for f in files if not f.is_file()]
     if missing or not files:
-        raise FirmwareError(
-            f"the training data of {design.bundle} is not here ({', '.join(missing) or 'none named'}): pass "
-            "--data-dir with L1 event files to verify on"
-        )
-    return files
+        return [], f"the training data of {design.bundle} is not here ({', '.join(missing) or 'none named'})"
+    return files, ""
 
 
 def verification_events(n_events: int = 100_000, files: Sequence[Path] | None = None, seed: int = 7) -> np.ndarray:

@@ -68,7 +68,8 @@ def firmware_bundle(trained_bundle, tmp_path_factory, request) -> tuple[Path, di
         shutil.copytree(request.getfixturevalue("laddered_bundle"), bundle)
     else:
         _grouped_calibrated_copy(trained_bundle, bundle)
-    summary = build_firmware(bundle, FirmwareSettings(n_events=N_EVENTS))
+    # two syntheses for the search and none without -nodsp: the committed bundles' reports carry the flag-free count
+    summary = build_firmware(bundle, FirmwareSettings(n_events=N_EVENTS, pipeline_tries=2, dsp_check=False))
     return bundle, summary
 
 
@@ -258,7 +259,7 @@ def test_report_numbers_come_from_the_tools(firmware_bundle):
     assert "estimate, not vendor timing" in md and timing.ULTRASCALE_PLUS_2L.name in md
     assert f"Score: `{summary['score_definition']}`" in md and summary["score_definition"].startswith("max(")
     assert summary["goals"]["lut<=11800"] == (found["lut"] <= 11_800)
-    assert summary["goals"]["dsp==0"] == (summary["yosys"]["without_nodsp"]["dsp"] == 0)
+    assert "without_nodsp" not in summary["yosys"] and summary["goals"]["dsp==0"] is None  # not checked: not claimed
     card = json.loads((bundle / "bundle.json").read_text())
     assert card["firmware"]["yosys"]["lut"] == found["lut"]
     assert [(s["name"], s["raw"]) for s in card["firmware"]["seeds"]] == [(s.name, s.raw) for s in seeds(card)]
@@ -420,7 +421,7 @@ def test_a_tighter_clock_cuts_more_stages(firmware_bundle, tmp_path):
 
     bundle, summary = firmware_bundle
     r = summary["rtl"]
-    tight = pipeline.cut_for_clock(load_design(bundle), tmp_path / "rtl", r["clock_period_ns"] / 2, max_tries=2)
+    tight = pipeline.cut_for_clock(load_design(bundle), tmp_path / "rtl", r["clock_period_ns"] / 2, max_tries=1)
     assert tight.build.stages > r["stages"] and tight.timing.latency_cycles > r["timing"]["latency_cycles"]
     assert tight.timing.fmax_mhz > r["timing"]["fmax_mhz"]
     assert [p.name for p in tmp_path.iterdir()] == ["rtl"]  # the tries' folders are gone, the chosen one stays

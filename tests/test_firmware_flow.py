@@ -78,7 +78,7 @@ def test_digitising_keeps_every_overflow_decision():
     assert 0.05 < input_overflow(x).mean() < 0.95
 
 
-def test_verification_files_come_from_the_bundle(trained_bundle, tmp_path, refstream):
+def test_verification_files_come_from_the_bundle(trained_bundle, tmp_path, refstream, capsys, monkeypatch):
     from adtrigger.firmware.design import load_design
 
     design = load_design(trained_bundle, threshold=1.0)
@@ -96,8 +96,13 @@ def test_verification_files_come_from_the_bundle(trained_bundle, tmp_path, refst
     rec["config"]["data"]["sm"] = ["/nowhere/W_lnu.h5"]
     (moved / "record.json").write_text(json.dumps(rec))
     update_card(moved, {}, files=["record.json"])  # as training writes it
-    with pytest.raises(FirmwareError, match=r"/nowhere/W_lnu.h5.*--data-dir"):
-        verify.verification_files(load_design(moved, threshold=1.0))
+    moved_design = load_design(moved, threshold=1.0)
+    # a bundle moved away from its data verifies on the reference stream, and says so
+    assert verify.verification_files(moved_design) == verify.event_files(refstream)
+    assert "/nowhere/W_lnu.h5" in capsys.readouterr().out
+    monkeypatch.setenv("ADTRIGGER_REFSTREAM", str(tmp_path / "no_refstream"))
+    with pytest.raises(FirmwareError, match=r"/nowhere/W_lnu.h5.*nor is refstream-v1.*--data-dir"):
+        verify.verification_files(moved_design)
     hw = verify.verification_events(500, files[:2], seed=1)
     assert hw.shape == (500, layout.N_L1_INPUTS) and hw.dtype == np.int16
     lo, hi = hwunits.full_scale_hw()
@@ -166,3 +171,29 @@ def test_the_onnx_guard_of_the_embedded_bundle_agrees_at_the_phi_edge():
     x[0, 17], x[1, 17] = np.float32(np.pi), np.float32(ABOVE_PI32)
     score = Scorer(Path(__file__).resolve().parents[1] / "models" / "l1_vae_refstream").score(x)
     assert score[0] < OVERFLOW_SCORE and score[1] == OVERFLOW_SCORE
+
+
+@pytest.mark.parametrize("name", ["l1_vae_refstream", "l1_vae_zerobias"])
+def test_the_committed_firmware_is_reports_and_a_manifest(name):
+    """A committed bundle's firmware/ is its report and manifest only (the rest is rebuilt); they name the
+    namespace the bundle's content gives today, claim 0 DSP from the synthesis without -nodsp, and call the timing
+    an estimate."""
+    import subprocess
+    from pathlib import Path
+
+    from adtrigger.firmware.design import load_design
+
+    repo = Path(__file__).resolve().parents[1]
+    root = repo / "models" / name
+    tracked = subprocess.run(["git", "ls-files", f"models/{name}/firmware"], cwd=repo, capture_output=True,
+                             text=True, check=True).stdout.split()  # fmt: skip
+    assert sorted(tracked) == [f"models/{name}/firmware/{f}" for f in ("manifest.json", "report.json", "report.md")]
+    card = json.loads((root / "bundle.json").read_text())
+    report = json.loads((root / "firmware" / "report.json").read_text())
+    manifest = json.loads((root / "firmware" / "manifest.json").read_text())
+    assert report["verification"]["passed"] and report["goals"]["dsp==0"]
+    assert report["yosys"]["without_nodsp"]["dsp"] == 0 == report["yosys"]["dsp"]
+    assert report["rtl"]["timing"]["kind"] == "estimate, not vendor timing"
+    assert manifest["design"]["namespace"] == card["firmware"]["namespace"] == report["namespace"]
+    assert load_design(root).namespace == report["namespace"]
+    assert any(f.endswith(".so") for f in manifest["files"]) and manifest["tools"]["yosys"].startswith("Yosys")
